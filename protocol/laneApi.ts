@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { Direction } from './messages.js';
+import { ID_PATTERN } from './topics.js';
+
+/**
+ * The HTTP API between lane controllers and the gateway (docs/protocol.md, "Lane API").
+ *
+ *   POST /api/lane/v1/passages       PassageBatch -> PassageBatchResult
+ *   GET  /api/lane/v1/trust?since=N  -> TrustChanges (keys and deny list, versioned deltas)
+ *   POST /api/lane/v1/status         LaneReport -> 204
+ *
+ * Trust deltas are also pushed on MQTT topic tp/1/_trust/delta as TrustChange messages; a lane
+ * applies a pushed delta only if it is the next version, and otherwise catches up over HTTP.
+ */
+export const LANE_API_PREFIX = '/api/lane/v1';
+export const MAX_PASSAGES_PER_BATCH = 1000;
+
+export const Mode = z.enum(['metro', 'bus']);
+export type Mode = z.infer<typeof Mode>;
+
+const siteId = z.string().regex(ID_PATTERN);
+
+export const PassageRecord = z.object({
+  /** Created by the lane at decision time (UUIDv7); the one id of this passage everywhere. */
+  id: z.string().uuid(),
+  laneId: siteId,
+  /** Gap-free sequence of confirmed passages per lane, from 1. */
+  laneSeq: z.number().int().positive(),
+  stationId: siteId,
+  deviceId: siteId,
+  mode: Mode,
+  direction: Direction,
+  tokenId: z.string().regex(/^[0-9a-f]{32}$/),
+  keyId: z.number().int().nonnegative(),
+  fareClass: z.number().int().nonnegative(),
+  decidedAt: z.number().int().nonnegative(),
+  passedAt: z.number().int().nonnegative(),
+  /** More than one person went through on this opening. */
+  tailgate: z.boolean().default(false),
+  /** The lane's trust copy was older than its staleness limit when it decided. */
+  trustStale: z.boolean().default(false),
+});
+export type PassageRecord = z.infer<typeof PassageRecord>;
+
+export const PassageBatch = z.object({
+  laneId: siteId,
+  passages: z.array(PassageRecord).min(1).max(MAX_PASSAGES_PER_BATCH),
+});
+export type PassageBatch = z.infer<typeof PassageBatch>;
+
+export const PassageBatchResult = z.object({
+  /** Ids now stored, including ones stored by an earlier attempt. */
+  accepted: z.array(z.string()),
+  /** Ids refused for good, with a reason (the lane keeps them and alerts; it does not retry). */
+  rejected: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })),
+});
+export type PassageBatchResult = z.infer<typeof PassageBatchResult>;
+
+export const TrustChange = z.discriminatedUnion('kind', [
+  z.object({
+    version: z.number().int().positive(),
+    at: z.number().int(),
+    kind: z.literal('key.add'),
+    keyId: z.number().int().nonnegative(),
+    algorithm: z.string(),
+    publicKey: z.string(),
+    validFromS: z.number().int(),
+    validUntilS: z.number().int(),
+  }),
+  z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('key.revoke'), keyId: z.number().int().nonnegative() }),
+  z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('deny.add'), tokenId: z.string(), reason: z.string() }),
+  z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('deny.remove'), tokenId: z.string() }),
+]);
+export type TrustChange = z.infer<typeof TrustChange>;
+
+export const TrustChanges = z.object({
+  /** The newest version the gateway has; a lane is current when it has applied up to here. */
+  version: z.number().int().nonnegative(),
+  changes: z.array(TrustChange),
+});
+export type TrustChanges = z.infer<typeof TrustChanges>;
+
+export const LaneReport = z.object({
+  laneId: siteId,
+  stationId: siteId,
+  mode: Mode,
+  ts: z.number().int(),
+  trustVersion: z.number().int().nonnegative(),
+  /** Time since the lane last confirmed it was current with the gateway; null if never. */
+  trustAgeMs: z.number().nonnegative().nullable(),
+  outboxBacklog: z.number().int().nonnegative(),
+  /** Highest lane sequence recorded in the journal. */
+  journalSeq: z.number().int().nonnegative(),
+  decisions: z.object({ opened: z.number().int(), denied: z.number().int(), passed: z.number().int(), timedOut: z.number().int() }),
+  invalidMessages: z.number().int().nonnegative(),
+  hotStoreDegraded: z.boolean(),
+});
+export type LaneReport = z.infer<typeof LaneReport>;
