@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:net';
+import { listenOn } from '../runtime/ports.js';
+
+/**
+ * A private Mosquitto for the benchmark, configured as ops/mosquitto.conf recommends
+ * (set_tcp_nodelay true) on a free loopback port, so the figures do not depend on how the
+ * machine's own broker happens to be configured.
+ */
+export class BenchMosquitto {
+  private child: ChildProcess | undefined;
+  port = 0;
+
+  constructor(private readonly workDir: string) {}
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const probe = createServer();
+    this.port = await listenOn(probe, 0, 'probe', 'none');
+    await new Promise((resolve) => probe.close(resolve));
+    const configFile = join(this.workDir, 'mosquitto.conf');
+    writeFileSync(
+      configFile,
+      ['set_tcp_nodelay true', `listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'max_inflight_messages 1000', 'max_queued_messages 100000', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'),
+    );
+    this.child = spawn('mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}: is the mosquitto package installed?`))));
+    this.child.once('error', () => {});
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (await Promise.race([canConnect(this.port), exited])) return this;
+      await sleep(100);
+    }
+    throw new Error(`mosquitto did not start listening on ${this.port}`);
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
