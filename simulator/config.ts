@@ -5,8 +5,8 @@ import { z } from 'zod';
  * start-up and passed down frozen; nothing else reads the environment.
  */
 const SimulatorEnv = z.object({
-  MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
-  GATEWAY_URL: z.string().url().default('http://127.0.0.1:3000'),
+  MQTT_URL: z.string().url().default('mqtt://127.0.0.1:18830'),
+  GATEWAY_URL: z.string().url().default('http://127.0.0.1:8420'),
   SIM_JOURNEYS_PER_MINUTE: z.coerce.number().positive().default(30),
   SIM_RIDERS: z.coerce.number().int().positive().default(40),
   SIM_TOPUP_MINOR: z.coerce.number().int().nonnegative().default(5000),
