@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { LANE_API_PREFIX, PassageBatchResult, TrustChanges, type LaneReport, type PassageBatch } from '../protocol/laneApi.js';
+import { errorMessage, GatewayRejectedError, GatewayUnavailableError } from './errors.js';
+
+export type FetchFunction = typeof fetch;
+
+/**
+ * The lane's side of the lane API (protocol/laneApi.ts). Network failures and 5xx answers are
+ * GatewayUnavailableError (retry later); 4xx and answers that break the contract are
+ * GatewayRejectedError.
+ */
+export class GatewayClient {
+  constructor(private readonly options: { gatewayUrl: string; timeoutMs: number; fetch?: FetchFunction }) {}
+
+  postPassages(batch: PassageBatch): Promise<PassageBatchResult> {
+    return this.request('POST', '/passages', batch, PassageBatchResult) as Promise<PassageBatchResult>;
+  }
+
+  fetchTrust(since: number): Promise<TrustChanges> {
+    return this.request('GET', `/trust?since=${since}`, undefined, TrustChanges) as Promise<TrustChanges>;
+  }
+
+  async postStatus(report: LaneReport): Promise<void> {
+    await this.request('POST', '/status', report, undefined);
+  }
+
+  private async request(method: string, path: string, body: unknown, schema: z.ZodType | undefined): Promise<unknown> {
+    const url = `${this.options.gatewayUrl.replace(/\/$/, '')}${LANE_API_PREFIX}${path}`;
+    const fetchFn = this.options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      throw new GatewayUnavailableError(`${method} ${url}: ${errorMessage(error)}`, { cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status >= 500) throw new GatewayUnavailableError(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (response.status >= 400) throw new GatewayRejectedError(response.status, `${method} ${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (!schema) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new GatewayRejectedError(response.status, `${method} ${url}: answer is not JSON`, { cause: error });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new GatewayRejectedError(response.status, `${method} ${url}: answer breaks the lane API contract: ${parsed.error.message}`);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,272 @@
+import type { MqttClient } from 'mqtt';
+import { systemClock, type Clock } from '../protocol/clock.js';
+import { uuidv7, type IdGenerator } from '../protocol/ids.js';
+import type { LaneReport } from '../protocol/laneApi.js';
+import { PROTOCOL_VERSION, type LaneStatus } from '../protocol/messages.js';
+import { topics } from '../protocol/topics.js';
+import type { LaneConfig } from './config.js';
+import { GatewayClient, type FetchFunction } from './gatewayClient.js';
+import { DeviceRegistry } from './handlers/deviceRegistry.js';
+import type { LaneContext } from './handlers/laneContext.js';
+import { LaneCounters } from './handlers/laneCounters.js';
+import { MessageRouter } from './handlers/messageRouter.js';
+import type { HotStore } from './hotstate/hotStore.js';
+import { createHotStore } from './hotstate/createHotStore.js';
+import { DecisionJournal } from './journal/journal.js';
+import { openLaneDatabase, type LaneDatabase } from './journal/laneDatabase.js';
+import { connectLaneMqtt } from './laneMqtt.js';
+import { jsonLogger, type LaneLogger } from './log.js';
+import { OutboxForwarder } from './outbox/forwarder.js';
+import { OutboxStore } from './outbox/outboxStore.js';
+import { LaneStatusReporter } from './status/laneStatusReporter.js';
+import { TrustCopy } from './trust/trustCopy.js';
+import { TrustPersistence } from './trust/trustPersistence.js';
+import { TrustSync } from './trust/trustSync.js';
+import { RideCodeValidator } from './validation/rideCodeValidator.js';
+import { ScanDecider } from './validation/scanDecider.js';
+import { laneStats, type LaneStats } from './laneStats.js';
+
+export interface LaneControllerOptions {
+  config: LaneConfig;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** An already connected client, possibly shared by several lanes; it is neither ended nor given a last will here. */
+  mqtt?: MqttClient;
+  /** A hot store owned by the caller (e.g. shared by the lanes of one station in one process). */
+  hotStore?: HotStore;
+  fetch?: FetchFunction;
+  logger?: LaneLogger;
+}
+
+interface Running {
+  db: LaneDatabase;
+  mqtt: MqttClient;
+  ownsMqtt: boolean;
+  hotStore: HotStore;
+  ownsHotStore: boolean;
+  journal: DecisionJournal;
+  outbox: OutboxStore;
+  forwarder: OutboxForwarder;
+  trustSync: TrustSync;
+  router: MessageRouter;
+  reporter: LaneStatusReporter;
+  listener: (topic: string, payload: Buffer) => void;
+  expiryTimer: NodeJS.Timeout;
+}
+
+/**
+ * One lane controller: a station's (or a bus's) gates, deciding offline and forwarding confirmed
+ * passages (design sections 2-5). start() opens the journal, loads the trust copy, connects and
+ * subscribes; close() undoes it in reverse order.
+ */
+export class LaneController {
+  readonly config: LaneConfig;
+  readonly trust = new TrustCopy();
+  readonly counters = new LaneCounters();
+  readonly devices = new DeviceRegistry();
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly logger: LaneLogger;
+  private readonly gateway: GatewayClient;
+  private validator: RideCodeValidator;
+  private running: Running | undefined;
+  /** Kept until the very end of close(), so that decisions still in flight get their commands out. */
+  private mqttClient: MqttClient | undefined;
+
+  constructor(private readonly options: LaneControllerOptions) {
+    this.config = options.config;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? uuidv7;
+    this.logger = options.logger ?? jsonLogger({ lane: options.config.siteId });
+    this.gateway = new GatewayClient({ gatewayUrl: this.config.gatewayUrl, timeoutMs: this.config.httpTimeoutMs, fetch: options.fetch });
+    this.validator = new RideCodeValidator(this.trust, this.config);
+  }
+
+  get started(): boolean {
+    return this.running !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { config, clock, logger } = this;
+    const db = openLaneDatabase(config.journalFile);
+    const resources: Partial<Running> = { db };
+    try {
+      const ownsHotStore = !this.options.hotStore;
+      const hotStore = this.options.hotStore ?? createHotStore(config, clock, logger);
+      if (ownsHotStore) await hotStore.start();
+      Object.assign(resources, { hotStore, ownsHotStore });
+      const journal = new DecisionJournal(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode });
+      const outbox = new OutboxStore(db);
+      const forwarder = new OutboxForwarder(outbox, this.gateway, {
+        laneId: config.siteId,
+        batchSize: config.outboxBatchSize,
+        retryMinMs: config.outboxRetryMinMs,
+        retryMaxMs: config.outboxRetryMaxMs,
+        clock,
+        logger,
+      });
+      const trustSync = new TrustSync(this.trust, new TrustPersistence(db), this.gateway, {
+        pollIntervalMs: config.trustPollIntervalMs,
+        staleAfterS: config.trustStaleAfterS,
+        clock,
+        logger,
+      });
+      const decider = new ScanDecider(this.validator, hotStore, () => trustSync.isStale(), config);
+      const context: LaneContext = {
+        config,
+        clock,
+        ids: this.ids,
+        logger,
+        journal,
+        decider,
+        hotStore,
+        devices: this.devices,
+        counters: this.counters,
+        publish: (topic, payload, publishOptions) => this.publish(topic, payload, publishOptions),
+        onPassageRecorded: () => forwarder.wake(),
+      };
+      const router = new MessageRouter(context, trustSync);
+      const listener = (topic: string, payload: Buffer) => router.route(topic, payload);
+      Object.assign(resources, { journal, outbox, forwarder, trustSync, router, listener });
+      const ownsMqtt = !this.options.mqtt;
+      const mqtt = this.options.mqtt ?? (await connectLaneMqtt(config.mqttUrl, listener, this.mqttOptions()));
+      if (!ownsMqtt) mqtt.on('message', listener);
+      this.mqttClient = mqtt;
+      Object.assign(resources, { mqtt, ownsMqtt });
+      const reporter = new LaneStatusReporter(config.siteId, { laneStatus: (online) => this.laneStatus(online), laneReport: () => this.laneReport() }, context.publish, this.gateway, {
+        intervalMs: config.statusIntervalMs,
+        logger,
+      });
+      const expiryTimer = setInterval(() => this.expireUnconfirmed(), Math.min(1000, config.gateOpenForMs));
+      this.running = { ...(resources as Running), reporter, expiryTimer };
+      // Trust first from the file, so that scans arriving right after subscribing are decided on it.
+      const catchingUp = trustSync.start();
+      await mqtt.subscribeAsync(
+        { [topics.deviceEventsOfSite(config.siteId)]: { qos: 1 }, [topics.deviceStatusesOfSite(config.siteId)]: { qos: 1 }, [topics.trustDelta()]: { qos: 1 } },
+      );
+      await catchingUp;
+      forwarder.start();
+      reporter.start();
+      logger.info('lane.started', { site: config.siteId, station: config.stationId, mode: config.mode, trustVersion: this.trust.version, backlog: outbox.backlog() });
+    } catch (error) {
+      this.running = undefined;
+      await this.release(resources);
+      this.mqttClient = undefined;
+      throw error;
+    }
+  }
+
+  /** Shutdown order: stop timers, stop taking messages, finish decisions in flight, say offline, then release. */
+  async close(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    clearInterval(running.expiryTimer);
+    running.reporter.close();
+    running.mqtt.off('message', running.listener);
+    await running.router.settle();
+    if (!running.ownsMqtt && running.mqtt.connected) {
+      // Only this lane's topics: the trust topic may serve other lanes on the shared client.
+      await running.mqtt.unsubscribeAsync([topics.deviceEventsOfSite(this.config.siteId), topics.deviceStatusesOfSite(this.config.siteId)]).catch(() => {});
+    }
+    if (running.mqtt.connected) {
+      await running.mqtt.publishAsync(topics.laneStatus(this.config.siteId), JSON.stringify(this.laneStatus(false, running)), { qos: 1, retain: true }).catch(() => {});
+    }
+    await this.release(running);
+    this.mqttClient = undefined;
+    this.logger.info('lane.closed', { site: this.config.siteId });
+  }
+
+  private async release(resources: Partial<Running>): Promise<void> {
+    if (resources.mqtt && resources.ownsMqtt) await new Promise<void>((resolve) => resources.mqtt!.end(false, {}, () => resolve()));
+    else if (resources.mqtt && resources.listener) resources.mqtt.off('message', resources.listener);
+    await resources.forwarder?.close();
+    await resources.trustSync?.close();
+    if (resources.hotStore && resources.ownsHotStore) await resources.hotStore.close();
+    resources.db?.close();
+  }
+
+  /** Decisions to open that no device confirmed within the gate's time and a margin: nobody is charged. */
+  expireUnconfirmed(): number {
+    const running = this.running;
+    if (!running) return 0;
+    const now = this.clock.now();
+    const expired = running.journal.expireUnconfirmed(now - this.config.gateOpenForMs - this.config.confirmationMarginMs, now);
+    this.counters.expired += expired;
+    return expired;
+  }
+
+  /** Resolves once the outbox is empty (every confirmed passage accepted or rejected by the gateway). */
+  async outboxDrained(): Promise<void> {
+    await this.running?.forwarder.whenIdle();
+  }
+
+  /** The trust copy is fetched at once (as at start and every poll); true when it is current. */
+  async syncTrust(): Promise<boolean> {
+    return (await this.running?.trustSync.catchUp()) ?? false;
+  }
+
+  stats(running = this.running): LaneStats {
+    return laneStats({
+      config: this.config,
+      counters: this.counters,
+      trust: this.trust,
+      trustSync: running?.trustSync,
+      outbox: running?.outbox,
+      forwarder: running?.forwarder,
+      hotStore: running?.hotStore,
+      cache: this.validator.cache,
+      devices: this.devices,
+    });
+  }
+
+  private laneStatus(online: boolean, running = this.running): LaneStatus {
+    const stats = this.stats(running);
+    return {
+      v: PROTOCOL_VERSION,
+      ts: this.clock.now(),
+      site: this.config.siteId,
+      online,
+      trustVersion: stats.trustVersion,
+      trustAgeMs: stats.trustAgeMs,
+      outboxBacklog: stats.outboxBacklog,
+      hotStoreDegraded: stats.hotStoreDegraded,
+    };
+  }
+
+  private laneReport(): LaneReport {
+    const stats = this.stats();
+    return {
+      laneId: this.config.siteId,
+      stationId: this.config.stationId,
+      mode: this.config.mode,
+      ts: this.clock.now(),
+      trustVersion: stats.trustVersion,
+      trustAgeMs: stats.trustAgeMs,
+      outboxBacklog: stats.outboxBacklog,
+      journalSeq: stats.journalSeq,
+      decisions: { opened: stats.decisions.opened, denied: stats.decisions.denied, passed: stats.decisions.passed, timedOut: stats.decisions.timedOut },
+      invalidMessages: stats.invalidMessages,
+      hotStoreDegraded: stats.hotStoreDegraded,
+    };
+  }
+
+  private mqttOptions() {
+    const willStatus: LaneStatus = { v: PROTOCOL_VERSION, ts: this.clock.now(), site: this.config.siteId, online: false };
+    return {
+      clientId: this.config.mqttClientId,
+      // A persistent session: QoS 1 device events wait at the broker while the lane restarts.
+      clean: false,
+      will: { topic: topics.laneStatus(this.config.siteId), payload: Buffer.from(JSON.stringify(willStatus)), qos: 1 as const, retain: true },
+    };
+  }
+
+  private publish(topic: string, payload: object, options: { qos: 0 | 1; retain?: boolean }): void {
+    const mqtt = this.mqttClient;
+    if (!mqtt) return;
+    mqtt.publish(topic, JSON.stringify(payload), options, (error) => {
+      if (error) this.logger.warn('mqtt.publish_failed', { topic, error: error.message });
+    });
+  }
+}
