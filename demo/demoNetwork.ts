@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { Gateway } from '../gateway/gateway.js';
+import { loadGatewayConfig, type GatewayConfig } from '../gateway/config.js';
+import { parseLaneConfig, type LaneConfigInput } from '../lanes/config.js';
+import { LaneController } from '../lanes/laneController.js';
+import { MemoryHotStore } from '../lanes/hotstate/memoryHotStore.js';
+import type { HotStore } from '../lanes/hotstate/hotStore.js';
+import { silentLogger, type LaneLogger } from '../lanes/log.js';
+import { EmbeddedBroker } from '../runtime/embeddedBroker.js';
+import { SimulatedNetwork } from '../simulator/network.js';
+import type { SiteDefinition } from './network.js';
+
+export interface DemoNetworkOptions {
+  sites: readonly SiteDefinition[];
+  /** External broker (Mosquitto); absent starts the embedded one on brokerPort. */
+  mqttUrl?: string;
+  brokerPort: number;
+  /** Gateway configuration (database, port, timeouts); the broker URL is filled in here. */
+  gateway: GatewayConfig;
+  /** Redis for the lanes' shared hot state; absent shares one in-process store among them. */
+  redisUrl?: string;
+  hotStorePrefix?: string;
+  /** Folder of the lanes' journals (one SQLite file per lane). */
+  dataDir: string;
+  /** Any lane option, for every lane (timeouts, intervals). */
+  lane?: Partial<LaneConfigInput>;
+  laneLogger?: LaneLogger;
+  /** Start the simulated turnstiles and validators too. */
+  devices?: boolean;
+  /** Appended to device MQTT client ids, so several networks can share one external broker. */
+  clientIdSuffix?: string;
+}
+
+/**
+ * A whole network in one process: broker (embedded unless given), gateway, one lane controller per
+ * site, and optionally the simulated devices. What `npm start`, the end-to-end tests and the
+ * benchmark run. Start order: broker, gateway, lanes, devices; close is the reverse.
+ */
+export class DemoNetwork {
+  broker: EmbeddedBroker | undefined;
+  gateway!: Gateway;
+  readonly lanes = new Map<string, LaneController>();
+  devices: SimulatedNetwork | undefined;
+  private sharedHotStore: HotStore | undefined;
+  mqttUrl = '';
+
+  constructor(readonly options: DemoNetworkOptions) {}
+
+  async start(): Promise<this> {
+    try {
+      if (this.options.mqttUrl) this.mqttUrl = this.options.mqttUrl;
+      else {
+        this.broker = await new EmbeddedBroker(this.options.brokerPort).start();
+        this.mqttUrl = this.broker.url;
+      }
+      this.gateway = new Gateway({ config: Object.freeze({ ...this.options.gateway, mqttUrl: this.mqttUrl }) });
+      await this.gateway.start();
+      if (!this.options.redisUrl) this.sharedHotStore = new MemoryHotStore({});
+      for (const site of this.options.sites) await this.startLane(site);
+      if (this.options.devices !== false) {
+        this.devices = new SimulatedNetwork({ brokerUrl: this.mqttUrl, sites: this.options.sites, clientIdSuffix: this.options.clientIdSuffix });
+        await this.devices.start();
+      }
+      return this;
+    } catch (error) {
+      await this.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  laneConfigFor(site: SiteDefinition) {
+    return parseLaneConfig({
+      siteId: site.id,
+      stationId: site.id,
+      mode: site.mode,
+      gatewayUrl: this.gateway.url,
+      mqttUrl: this.mqttUrl,
+      redisUrl: this.options.redisUrl,
+      hotStorePrefix: this.options.hotStorePrefix,
+      journalFile: join(this.options.dataDir, `lane-${site.id}.sqlite`),
+      ...this.options.lane,
+    });
+  }
+
+  /** Start (or restart) the lane controller of one site. */
+  async startLane(site: SiteDefinition): Promise<LaneController> {
+    const lane = new LaneController({ config: this.laneConfigFor(site), hotStore: this.sharedHotStore, logger: this.options.laneLogger ?? silentLogger });
+    this.lanes.set(site.id, lane);
+    await lane.start();
+    return lane;
+  }
+
+  async stopLane(siteId: string): Promise<void> {
+    const lane = this.lanes.get(siteId);
+    this.lanes.delete(siteId);
+    await lane?.close();
+  }
+
+  async close(): Promise<void> {
+    await this.devices?.close();
+    this.devices = undefined;
+    for (const lane of this.lanes.values()) await lane.close();
+    this.lanes.clear();
+    if (this.sharedHotStore) await this.sharedHotStore.close();
+    // The gateway may not have been constructed if the broker failed to start.
+    if (this.gateway) await this.gateway.close();
+    await this.broker?.close();
+    this.broker = undefined;
+  }
+}
+
+export function demoGatewayConfig(env: NodeJS.ProcessEnv, overrides: Parameters<typeof loadGatewayConfig>[1] = {}): GatewayConfig {
+  return loadGatewayConfig(env, { seedDemoNetwork: true, ...overrides });
+}

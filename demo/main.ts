@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { jsonLogger } from '../lanes/log.js';
+import { GateQueue } from '../simulator/people/gateQueue.js';
+import { enrolRiders } from '../simulator/people/enrolRiders.js';
+import { seededRandom } from '../simulator/random.js';
+import { Traffic } from '../simulator/scenario/traffic.js';
+import { loadDemoConfig } from './config.js';
+import { DemoNetwork, demoGatewayConfig } from './demoNetwork.js';
+import { DEMO_SITES } from './network.js';
+
+/**
+ * `npm start`: the whole demo network on one machine. Embedded defaults (SQLite, aedes, in-process
+ * hot state) unless DATABASE_URL, REDIS_URL and MQTT_URL point at real services.
+ */
+const demo = loadDemoConfig(process.env);
+const gatewayConfig = demoGatewayConfig(process.env, { sqliteFile: join(demo.dataDir, 'gateway.sqlite') });
+const quietLaneLogger = { ...jsonLogger(), info() {} };
+
+const network = new DemoNetwork({
+  sites: DEMO_SITES,
+  mqttUrl: demo.mqttUrl,
+  brokerPort: demo.brokerPort,
+  gateway: gatewayConfig,
+  redisUrl: demo.redisUrl,
+  dataDir: demo.dataDir,
+  laneLogger: quietLaneLogger,
+  lane: { statusIntervalMs: 2000 },
+});
+
+let traffic: Traffic | undefined;
+let closing = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  console.log(`\n${signal}: stopping riders, devices, lanes, gateway, broker...`);
+  clearInterval(summaryTimer);
+  await traffic?.close();
+  await network.close();
+  console.log('stopped.');
+}
+
+let summaryTimer: NodeJS.Timeout | undefined;
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await network.start();
+  const queue = new GateQueue();
+  const riders = await enrolRiders({ gatewayUrl: network.gateway.url, count: demo.riders, topUpMinor: demo.topUpMinor, queue, frameShare: demo.frameShare, random: seededRandom(7) });
+  traffic = new Traffic({ network: network.devices!, riders, journeysPerMinute: demo.journeysPerMinute });
+  traffic.start();
+  const metro = DEMO_SITES.filter((site) => site.mode === 'metro');
+  const buses = DEMO_SITES.filter((site) => site.mode === 'bus');
+  console.log(
+    [
+      '',
+      'Turnpike demo network is running.',
+      `  live page   ${network.gateway.url}/`,
+      `  API         ${network.gateway.url}/api/network`,
+      `  MQTT        ${network.mqttUrl}${network.broker ? ' (embedded)' : ''}`,
+      `  database    ${gatewayConfig.databaseUrl ? 'PostgreSQL' : `SQLite ${gatewayConfig.sqliteFile}`}; hot state ${demo.redisUrl ? 'Redis' : 'in-process'}`,
+      `  network     metro line M1: ${metro.length} stations x 4 gates; bus route 42: ${buses.length} buses`,
+      `  riders      ${riders.length}, about ${demo.journeysPerMinute} journeys a minute`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  summaryTimer = setInterval(() => {
+    const c = traffic!.counters;
+    const denied = Object.entries(c.deniedByReason).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    console.log(`scans ${c.scans}  opened ${c.opened}  denied ${c.denied}${denied ? ` (${denied})` : ''}  passages ${c.passages}  journeys ${c.journeysFinished}`);
+  }, 10_000);
+} catch (error) {
+  console.error(`turnpike: ${(error as Error).message}`);
+  await network.close().catch(() => {});
+  process.exitCode = 1;
+}
