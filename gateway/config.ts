@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration: parsed once at start-up, passed down frozen. Nothing else in
+ * gateway/ reads process.env. Every key has a default and its unit in its name.
+ */
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const flag = z.preprocess((value) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value), z.boolean());
+
+export const GatewayConfigSchema = z.object({
+  /** HTTP port on 127.0.0.1; 0 picks any free port. */
+  httpPort: int(0, 65535).default(8420),
+  /** postgres://... selects PostgreSQL; absent selects SQLite at sqliteFile. */
+  databaseUrl: optionalText,
+  /** PostgreSQL schema to work in (created if missing). */
+  databaseSchema: optionalText,
+  sqliteFile: z.string().min(1).default('data/gateway.sqlite'),
+  /** MQTT broker; absent means the caller passes a client in (the demo's embedded broker) or none. */
+  mqttUrl: optionalText,
+  /** ISO 4217 alphabetic code of the one currency this gateway charges in. */
+  currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+  credentialValidForS: int(60).default(86_400),
+  /** How long a newly created issuer key signs credentials. */
+  issuerKeyValidForS: int(3600).default(90 * 86_400),
+  /** Credentials start this much before issue, so a phone with a slow clock can use them at once. */
+  credentialBackdateS: int(0, 3600).default(60),
+  maxOfflineLimitMinor: int(0, 0xffffffff).default(3000),
+  defaultPayLaterLimitMinor: int(0).default(2000),
+  /** An entry with no exit for this long is priced as a missing exit. */
+  missingExitTimeoutS: int(1).default(10_800),
+  /** An exit with no entry waits this long (from its arrival) for a late entry before it is priced. */
+  unpairedExitHoldS: int(0).default(3600),
+  sweepIntervalMs: int(0).default(30_000),
+  /** Largest accepted request body; larger ones are answered BODY_TOO_LARGE. */
+  maxBodyBytes: int(1024).default(2 * 1_048_576),
+  /** Comment line sent on idle live streams so proxies keep them open. */
+  liveKeepAliveMs: int(1000).default(15_000),
+  /** A lane whose last report is older than this is shown as silent. */
+  laneSilentAfterMs: int(1000).default(60_000),
+  /** A lane whose trust copy is older than this is shown as stale. */
+  laneTrustStaleAfterMs: int(1000).default(300_000),
+  /** Load the demo network (operators, sites, tariffs) at start; idempotent. */
+  seedDemoNetwork: flag.default(false),
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
+
+/** Environment variable of each key (docs/configuration.md). */
+export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, string> = {
+  httpPort: 'TURNPIKE_HTTP_PORT',
+  databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'TURNPIKE_DATABASE_SCHEMA',
+  sqliteFile: 'TURNPIKE_SQLITE_FILE',
+  mqttUrl: 'MQTT_URL',
+  currency: 'TURNPIKE_CURRENCY',
+  credentialValidForS: 'TURNPIKE_CREDENTIAL_VALID_FOR_S',
+  issuerKeyValidForS: 'TURNPIKE_ISSUER_KEY_VALID_FOR_S',
+  credentialBackdateS: 'TURNPIKE_CREDENTIAL_BACKDATE_S',
+  maxOfflineLimitMinor: 'TURNPIKE_MAX_OFFLINE_LIMIT_MINOR',
+  defaultPayLaterLimitMinor: 'TURNPIKE_DEFAULT_PAY_LATER_LIMIT_MINOR',
+  missingExitTimeoutS: 'TURNPIKE_MISSING_EXIT_TIMEOUT_S',
+  unpairedExitHoldS: 'TURNPIKE_UNPAIRED_EXIT_HOLD_S',
+  sweepIntervalMs: 'TURNPIKE_SWEEP_INTERVAL_MS',
+  maxBodyBytes: 'TURNPIKE_MAX_BODY_BYTES',
+  liveKeepAliveMs: 'TURNPIKE_LIVE_KEEPALIVE_MS',
+  laneSilentAfterMs: 'TURNPIKE_LANE_SILENT_AFTER_MS',
+  laneTrustStaleAfterMs: 'TURNPIKE_LANE_TRUST_STALE_AFTER_MS',
+  seedDemoNetwork: 'TURNPIKE_SEED_DEMO',
+};
+
+/** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<z.input<typeof GatewayConfigSchema>> = {}): GatewayConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(GATEWAY_ENV)) if (env[name] !== undefined) raw[key] = env[name];
+  const parsed = GatewayConfigSchema.safeParse({ ...raw, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      return `${key}${key in GATEWAY_ENV ? ` (${GATEWAY_ENV[key as keyof typeof GATEWAY_ENV]})` : ''}: ${issue.message}`;
+    });
+    throw new Error(`invalid gateway configuration: ${problems.join('; ')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Defaults plus overrides, ignoring the environment: what tests use. */
+export function gatewayConfig(overrides: Partial<z.input<typeof GatewayConfigSchema>> = {}): GatewayConfig {
+  return loadGatewayConfig({}, overrides);
+}

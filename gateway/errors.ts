@@ -1,0 +1,52 @@
+/**
+ * Errors the gateway answers with. Each has a stable code (never reused for another meaning);
+ * gateway/http/errorResponse.ts maps codes to HTTP statuses, in that one place.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'BODY_TOO_LARGE',
+  'ROUTE_NOT_FOUND',
+  'RIDER_NOT_FOUND',
+  'PHONE_NOT_FOUND',
+  'TOKEN_NOT_FOUND',
+  'KEY_NOT_FOUND',
+  'OPERATOR_NOT_FOUND',
+  'IDEMPOTENCY_CONFLICT',
+  'KEY_ALREADY_REVOKED',
+  'ALGORITHM_UNSUPPORTED',
+  'NO_SIGNING_KEY',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class GatewayError extends Error {
+  constructor(readonly code: ErrorCode, message: string, options?: ErrorOptions & { details?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayError';
+    this.details = options?.details;
+  }
+  readonly details: unknown;
+}
+
+export class ValidationError extends GatewayError {
+  constructor(message: string, details?: unknown) {
+    super('VALIDATION_FAILED', message, { details });
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(code: Extract<ErrorCode, `${string}_NOT_FOUND`>, what: string) {
+    super(code, `${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class IdempotencyConflictError extends GatewayError {
+  constructor(key: string) {
+    super('IDEMPOTENCY_CONFLICT', `${key} was already used with different content`);
+    this.name = 'IdempotencyConflictError';
+  }
+}

@@ -1,0 +1,36 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { LANE_API_PREFIX } from '../../protocol/laneApi.js';
+import type { GatewayContext } from '../context.js';
+import type { JourneyPairer } from '../journeys/journeyPairer.js';
+import { errorHandler, routeNotFound } from './errorResponse.js';
+import { laneRouter } from './routes/lane.js';
+import type { LiveStreams } from './routes/live.js';
+import { operatorsRouter } from './routes/operators.js';
+import { ridersRouter } from './routes/riders.js';
+import { trustRouter } from './routes/trust.js';
+
+const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
+
+/** The gateway's HTTP API (docs/api.md) and the live page at /. */
+export function createApp(ctx: GatewayContext, pairer: JourneyPairer, streams: LiveStreams): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+
+  app.get('/api/health', (_request, response) => {
+    response.json({ status: 'ok', counters: ctx.metrics.snapshot(), liveSubscribers: ctx.live.subscribers });
+  });
+  app.get('/api/live', streams.handler(ctx.live, ctx.config.liveKeepAliveMs));
+  app.use('/api/riders', ridersRouter(ctx));
+  app.use(LANE_API_PREFIX, laneRouter(ctx, pairer));
+  app.use('/api', trustRouter(ctx));
+  app.use('/api', operatorsRouter(ctx));
+  app.use('/api', routeNotFound);
+  app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use(routeNotFound);
+  app.use(errorHandler(ctx.metrics));
+  return app;
+}

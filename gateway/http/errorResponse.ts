@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { GatewayError, type ErrorCode } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+
+/** The one place error codes become HTTP statuses. */
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  RIDER_NOT_FOUND: 404,
+  PHONE_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  KEY_NOT_FOUND: 404,
+  OPERATOR_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  KEY_ALREADY_REVOKED: 409,
+  ALGORITHM_UNSUPPORTED: 400,
+  NO_SIGNING_KEY: 503,
+  INTERNAL: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+/** Errors thrown by the body parser (http-errors), told apart by their `type`. */
+function fromBodyParser(error: { type?: unknown; message?: string }): GatewayError | undefined {
+  if (error.type === 'entity.too.large') return new GatewayError('BODY_TOO_LARGE', 'request body is larger than the gateway accepts', { cause: error });
+  if (error.type === 'entity.parse.failed') return new GatewayError('MALFORMED_JSON', 'request body is not valid JSON', { cause: error });
+  if (typeof error.type === 'string' && error.type.startsWith('encoding.') || error.type === 'charset.unsupported') {
+    return new GatewayError('VALIDATION_FAILED', error.message ?? 'unsupported request encoding', { cause: error });
+  }
+  return undefined;
+}
+
+export function errorHandler(metrics: Metrics): ErrorRequestHandler {
+  return (error: unknown, _request, response, _next) => {
+    const known = error instanceof GatewayError ? error : (fromBodyParser(error as { type?: unknown }) ?? new GatewayError('INTERNAL', 'internal error', { cause: error }));
+    metrics.increment(`http.errors.${known.code}`);
+    if (known.code === 'INTERNAL') console.error('gateway: unhandled error', error);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    const body: Record<string, unknown> = { code: known.code, message: known.message };
+    if (known.details !== undefined) body.details = known.details;
+    response.status(httpStatusOf(known.code)).json({ error: body });
+  };
+}
+
+export const routeNotFound: RequestHandler = (request) => {
+  throw new GatewayError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.path}`);
+};

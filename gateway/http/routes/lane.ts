@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../protocol/laneApi.js';
+import type { GatewayContext } from '../../context.js';
+import type { JourneyPairer } from '../../journeys/journeyPairer.js';
+import { saveLaneReport } from '../../lanes/laneReports.js';
+import { storePassageBatch } from '../../passages/ingestPassages.js';
+import { trustChangesSince } from '../../trust/trustLog.js';
+import { parseInput } from '../validate.js';
+
+const SinceQuery = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
+
+/** The lane controllers' API (protocol/laneApi.ts), mounted at /api/lane/v1. */
+export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer): Router {
+  const router = Router();
+
+  router.post('/passages', async (request, response) => {
+    const batch = parseInput(PassageBatch, request.body);
+    const { result, inserted } = await storePassageBatch(ctx, batch);
+    // Stored first, answered after pairing: the lane's outbox may drop them once accepted.
+    // A pairing failure leaves the passages for the sweeper; it never fails the batch.
+    await pairer.pairTokens(inserted);
+    for (const passage of inserted) ctx.live.publish('passage', passage);
+    response.json(result satisfies PassageBatchResult);
+  });
+
+  router.get('/trust', async (request, response) => {
+    const { since } = parseInput(SinceQuery, request.query, 'query');
+    response.json(await trustChangesSince(ctx.knex, since));
+  });
+
+  router.post('/status', async (request, response) => {
+    const report = parseInput(LaneReport, request.body);
+    await saveLaneReport(ctx.knex, report, ctx.clock.now());
+    ctx.live.publish('lane', { ...report, source: 'report' });
+    response.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+import type { GatewayContext } from '../context.js';
+import { toNumber } from '../db/rows.js';
+import type { JourneyPairer } from './journeyPairer.js';
+
+const BATCH = 500;
+
+/**
+ * Prices what pairing alone never closes (design.md section 5: missing exits and entries are
+ * priced by stated rules, never dropped): open entries older than missingExitTimeoutS become
+ * no_exit, exits that waited unpairedExitHoldS for an entry become no_entry. It also re-pairs
+ * passages whose pairing failed. Runs every sweepIntervalMs; `sweepOnce()` is the same work on
+ * demand, for tests with an injected clock.
+ */
+export class ExceptionSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly ctx: GatewayContext, private readonly pairer: JourneyPairer) {}
+
+  start(): void {
+    if (this.timer || this.ctx.config.sweepIntervalMs === 0) return;
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.sweepOnce().catch(() => this.ctx.metrics.increment('sweep.failed')).finally(() => (this.running = undefined));
+    }, this.ctx.config.sweepIntervalMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  async sweepOnce(): Promise<{ tokens: number; failed: number }> {
+    const now = this.ctx.clock.now();
+    const { knex, config } = this.ctx;
+    const openEntries = await knex('journeys')
+      .join('passages', 'passages.id', 'journeys.entry_passage_id')
+      .where('journeys.status', 'open')
+      .where('journeys.started_at', '<=', now - config.missingExitTimeoutS * 1000)
+      .limit(BATCH)
+      .select('passages.id', 'passages.token_id', 'passages.passed_at');
+    const unpaired = await knex('passages')
+      .whereNull('journey_id')
+      .where((query) => query.whereNot('direction', 'exit').orWhere('received_at', '<=', now - config.unpairedExitHoldS * 1000))
+      .limit(BATCH)
+      .select('id', 'token_id', 'passed_at');
+    const due = [...openEntries, ...unpaired].map((row) => ({ id: String(row.id), tokenId: String(row.token_id), passedAt: toNumber(row.passed_at) }));
+    const outcome = await this.pairer.pairTokens(due);
+    this.ctx.metrics.increment('sweep.runs');
+    return outcome;
+  }
+}

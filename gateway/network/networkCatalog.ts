@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+import { TariffData, type Tariff } from './tariff.js';
+
+export interface Operator {
+  id: string;
+  name: string;
+  mode: string;
+  currency: string;
+}
+
+export interface Site {
+  id: string;
+  operatorId: string;
+  name: string;
+  mode: string;
+  line: string;
+  order: number;
+  deviceIds: string[];
+}
+
+/** Operators, sites and tariffs, read together: what pricing and the network page need. */
+export interface NetworkCatalog {
+  operators: Operator[];
+  sites: Site[];
+  sitesById: Map<string, Site>;
+  tariffs: Tariff[];
+}
+
+export async function loadNetworkCatalog(db: Knex | Knex.Transaction): Promise<NetworkCatalog> {
+  const [operators, siteRows, tariffRows] = await Promise.all([
+    db('operators').select('id', 'name', 'mode', 'currency').orderBy('id'),
+    db('sites').select().orderBy([{ column: 'operator_id' }, { column: 'line' }, { column: 'order' }]),
+    db('tariffs').select().orderBy([{ column: 'operator_id' }, { column: 'version' }]),
+  ]);
+  const sites: Site[] = siteRows.map((row) => ({
+    id: row.id,
+    operatorId: row.operator_id,
+    name: row.name,
+    mode: row.mode,
+    line: row.line,
+    order: Number(row.order),
+    deviceIds: JSON.parse(row.device_ids),
+  }));
+  const tariffs: Tariff[] = tariffRows.map((row) => ({
+    id: row.id,
+    operatorId: row.operator_id,
+    version: Number(row.version),
+    effectiveFrom: Number(row.effective_from),
+    currency: row.currency,
+    data: TariffData.parse(JSON.parse(row.data)),
+  }));
+  return { operators, sites, sitesById: new Map(sites.map((site) => [site.id, site])), tariffs };
+}
