@@ -41,7 +41,8 @@ export class DemoNetwork {
   gateway!: Gateway;
   readonly lanes = new Map<string, LaneController>();
   devices: SimulatedNetwork | undefined;
-  private sharedHotStore: HotStore | undefined;
+  /** The in-process hot store all lanes share when there is no Redis. */
+  sharedHotStore: HotStore | undefined;
   mqttUrl = '';
 
   constructor(readonly options: DemoNetworkOptions) {}
@@ -53,8 +54,7 @@ export class DemoNetwork {
         this.broker = await new EmbeddedBroker(this.options.brokerPort).start();
         this.mqttUrl = this.broker.url;
       }
-      this.gateway = new Gateway({ config: Object.freeze({ ...this.options.gateway, mqttUrl: this.mqttUrl }) });
-      await this.gateway.start();
+      await this.startGateway();
       if (!this.options.redisUrl) this.sharedHotStore = new MemoryHotStore({});
       for (const site of this.options.sites) await this.startLane(site);
       if (this.options.devices !== false) {
@@ -66,6 +66,19 @@ export class DemoNetwork {
       await this.close().catch(() => {});
       throw error;
     }
+  }
+
+  /** Start the gateway; after a stopGateway(), on the same port, so lanes find it again. */
+  async startGateway(): Promise<Gateway> {
+    const httpPort = this.gateway ? this.gateway.port : this.options.gateway.httpPort;
+    this.gateway = new Gateway({ config: Object.freeze({ ...this.options.gateway, httpPort, mqttUrl: this.mqttUrl }) });
+    await this.gateway.start();
+    return this.gateway;
+  }
+
+  /** Take the gateway away (an outage, as lanes see it); startGateway() brings it back. */
+  async stopGateway(): Promise<void> {
+    await this.gateway.close();
   }
 
   laneConfigFor(site: SiteDefinition) {

@@ -44,12 +44,20 @@ export const DEMO_METRO_BASE_FARE_MINOR = 180;
 export const DEMO_METRO_PER_STOP_MINOR = 40;
 export const DEMO_BUS_FLAT_FARE_MINOR = 150;
 
-export function demoMetroFareMatrix(): Record<string, Record<string, number>> {
-  const stations = DEMO_SITES.filter((site) => site.mode === 'metro');
+export function demoMetroFareMatrix(sites: readonly SiteDefinition[] = DEMO_SITES): Record<string, Record<string, number>> {
+  const stations = sites.filter((site) => site.mode === 'metro');
   const matrix: Record<string, Record<string, number>> = {};
   for (const from of stations) {
     matrix[from.id] = {};
     for (const to of stations) matrix[from.id][to.id] = DEMO_METRO_BASE_FARE_MINOR + DEMO_METRO_PER_STOP_MINOR * Math.abs(from.order - to.order);
   }
   return matrix;
+}
+
+/**
+ * The demo sites under other ids (`M1-01` becomes `M1-01-<suffix>`), so that tests sharing one
+ * external broker never see each other's topics or sessions.
+ */
+export function sitesWithSuffix(sites: readonly SiteDefinition[], suffix: string): SiteDefinition[] {
+  return sites.map((site) => ({ ...site, id: `${site.id}-${suffix}`, deviceIds: site.deviceIds.map((device) => `${device}-${suffix}`) }));
 }

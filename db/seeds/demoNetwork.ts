@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_SITES, demoMetroFareMatrix } from '../../demo/network.js';
+import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_SITES, demoMetroFareMatrix, type SiteDefinition } from '../../demo/network.js';
 
 /** The first tariff version of the demo network; in force since the Unix epoch. */
 export const DEMO_TARIFF_VERSION = 1;
@@ -9,7 +9,7 @@ export const DEMO_TARIFF_VERSION = 1;
  * tariff (the metro station matrix, the bus flat fare). Idempotent: rows already there are
  * left as they are, so it is safe on every start.
  */
-export async function seedDemoNetwork(knex: Knex): Promise<void> {
+export async function seedDemoNetwork(knex: Knex, sites: readonly SiteDefinition[] = DEMO_SITES): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx('operators')
       .insert(DEMO_OPERATORS.map((operator) => ({ id: operator.id, name: operator.name, mode: operator.mode, currency: operator.currency })))
@@ -17,7 +17,7 @@ export async function seedDemoNetwork(knex: Knex): Promise<void> {
       .ignore();
     await trx('sites')
       .insert(
-        DEMO_SITES.map((site) => ({
+        sites.map((site) => ({
           id: site.id,
           operator_id: site.operatorId,
           name: site.name,
@@ -36,7 +36,7 @@ export async function seedDemoNetwork(knex: Knex): Promise<void> {
       effective_from: 0,
       currency: operator.currency,
       data: JSON.stringify(
-        operator.mode === 'metro' ? { kind: 'matrix', fares: demoMetroFareMatrix(), incomplete: 'max_fare' } : { kind: 'flat', fareMinor: DEMO_BUS_FLAT_FARE_MINOR },
+        operator.mode === 'metro' ? { kind: 'matrix', fares: demoMetroFareMatrix(sites), incomplete: 'max_fare' } : { kind: 'flat', fareMinor: DEMO_BUS_FLAT_FARE_MINOR },
       ),
     }));
     await trx('tariffs').insert(tariffs).onConflict(['operator_id', 'version']).ignore();

@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import knexFactory from 'knex';
+import { DemoNetwork } from '../../demo/demoNetwork.js';
+import { DEMO_SITES, sitesWithSuffix, type SiteDefinition } from '../../demo/network.js';
+import { seedDemoNetwork } from '../../db/seeds/demoNetwork.js';
+import { gatewayConfig } from '../../gateway/config.js';
+import type { LaneConfigInput } from '../../lanes/config.js';
+import type { LaneController } from '../../lanes/laneController.js';
+import { Phone } from '../../simulator/people/phone.js';
+import { RiderApi } from '../../simulator/people/riderApi.js';
+import type { Turnstile } from '../../simulator/devices/turnstile.js';
+import type { BusValidator } from '../../simulator/devices/busValidator.js';
+import { services, temporaryDir, uniqueRedisPrefix, uniqueSuffix } from './environment.js';
+
+export interface TestNetworkOptions {
+  metroStations?: number;
+  buses?: number;
+  lane?: Partial<LaneConfigInput>;
+  gateway?: Parameters<typeof gatewayConfig>[0];
+}
+
+export interface TestRider {
+  riderId: string;
+  phone: Phone;
+  tokenId: string;
+}
+
+/**
+ * A whole network for one test, on the services under test (embedded or real), with site ids of
+ * its own: its own database (file or schema), Redis prefix, lane journals and MQTT topics.
+ */
+export class TestNetwork {
+  readonly sites: SiteDefinition[];
+  readonly network: DemoNetwork;
+  private readonly dir = temporaryDir('turnpike-net-');
+  private readonly schema: string | undefined;
+
+  constructor(options: TestNetworkOptions = {}) {
+    const suffix = uniqueSuffix();
+    const metro = DEMO_SITES.filter((site) => site.mode === 'metro').slice(0, options.metroStations ?? 3);
+    const buses = DEMO_SITES.filter((site) => site.mode === 'bus').slice(0, options.buses ?? 1);
+    this.sites = sitesWithSuffix([...metro, ...buses], suffix);
+    this.schema = services.databaseUrl ? `t_${suffix}` : undefined;
+    this.network = new DemoNetwork({
+      sites: this.sites,
+      mqttUrl: services.mqttUrl,
+      brokerPort: 0,
+      gateway: gatewayConfig({
+        httpPort: 0,
+        databaseUrl: services.databaseUrl,
+        databaseSchema: this.schema,
+        sqliteFile: join(this.dir.path, 'gateway.sqlite'),
+        sweepIntervalMs: 0,
+        ...options.gateway,
+      }),
+      redisUrl: services.redisUrl,
+      hotStorePrefix: uniqueRedisPrefix(),
+      dataDir: this.dir.path,
+      lane: { statusIntervalMs: 250, trustPollIntervalMs: 1000, outboxRetryMinMs: 100, outboxRetryMaxMs: 500, ...options.lane },
+      clientIdSuffix: suffix,
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.network.start();
+    await seedDemoNetwork(this.network.gateway.knex, this.sites);
+    return this;
+  }
+
+  get gateway() {
+    return this.network.gateway;
+  }
+
+  get api(): RiderApi {
+    return new RiderApi(this.gateway.url);
+  }
+
+  metro(index: number): SiteDefinition {
+    return this.sites.filter((site) => site.mode === 'metro')[index];
+  }
+
+  bus(index: number): SiteDefinition {
+    return this.sites.filter((site) => site.mode === 'bus')[index];
+  }
+
+  lane(site: SiteDefinition): LaneController {
+    const lane = this.network.lanes.get(site.id);
+    if (!lane) throw new Error(`no lane running for ${site.id}`);
+    return lane;
+  }
+
+  gate(site: SiteDefinition, index = 0): Turnstile {
+    return this.network.devices!.turnstilesAt(site.id)[index];
+  }
+
+  validator(site: SiteDefinition): BusValidator {
+    return this.network.devices!.validatorsAt(site.id)[0];
+  }
+
+  /** A rider signed up over the API, topped up, with an enrolled phone holding a credential. */
+  async rider(topUpMinor = 5000, name = 'Test rider'): Promise<TestRider> {
+    const created = await this.api.createRider({ name });
+    if (topUpMinor > 0) await this.api.topUp(created.id, topUpMinor, `test-${created.id}`);
+    const phone = new Phone();
+    const enrolment = await phone.enrol(this.gateway.url, created.id);
+    return { riderId: created.id, phone, tokenId: enrolment.tokenId };
+  }
+
+  async getJson<T = any>(path: string): Promise<T> {
+    const response = await fetch(new URL(path, this.gateway.url));
+    const body = await response.json();
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
+    return body as T;
+  }
+
+  async send<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(new URL(path, this.gateway.url), { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async close(): Promise<void> {
+    await this.network.close();
+    if (this.schema && services.databaseUrl) {
+      const admin = knexFactory({ client: 'pg', connection: services.databaseUrl });
+      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [this.schema]);
+      await admin.destroy();
+    }
+    this.dir.remove();
+  }
+}
+
+/** Poll until check() returns a value other than undefined/false, or fail after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
