@@ -1,48 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { LaneProcess } from '../support/laneProcess.js';
 import { services, startTestBroker, temporaryDir, uniqueRedisPrefix, type TestBroker } from '../support/environment.js';
 import { FakeGateway } from './support/fakeGateway.js';
 import { TestIssuer } from './support/issuer.js';
 import { TestDevices, uniqueSiteId } from './support/laneHarness.js';
-
-/** lanes/main.ts as its own process, as a supervisor runs it. */
-class LaneProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-
-  constructor(private readonly env: Record<string, string>) {}
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lanes/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`lane process did not get ready: ${stderr.slice(-2000)}`)), 20_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('lane.ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`lane process exited with ${code}: ${stderr.slice(-2000)}`));
-      });
-    });
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    this.child?.kill(signal);
-    await this.exited;
-    this.child = undefined;
-  }
-}
 
 describe('lane controller process', function () {
   this.timeout(90_000);
