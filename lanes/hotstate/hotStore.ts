@@ -24,6 +24,7 @@ export interface HotStore {
   /** claimCode and the token's passback state at once: the one round trip a scan pays. */
   claimCodeAndGetPassback(codeKey: string, ttlMs: number, tokenId: string): Promise<ClaimResult>;
   getPassback(tokenId: string): Promise<PassbackState | null>;
+  /** Store the state unless a newer one (by `at`) is already there. */
   setPassback(tokenId: string, state: PassbackState, ttlMs: number): Promise<void>;
 }
 

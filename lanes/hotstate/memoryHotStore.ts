@@ -64,6 +64,9 @@ export class MemoryHotStore implements HotStore {
   }
 
   setPassbackSync(tokenId: string, state: PassbackState, ttlMs: number): void {
+    // Keep the newest state by passage time: confirmations may arrive out of order.
+    const current = this.getPassbackSync(tokenId);
+    if (current && current.at > state.at) return;
     this.passbacks.set(tokenId, { value: { ...state }, expiresAt: this.now() + ttlMs });
   }
 

@@ -14,6 +14,19 @@ return {0, passback}
 `;
 const CLAIM_SHA = createHash('sha1').update(CLAIM_AND_GET_PASSBACK).digest('hex');
 
+// Keep the newest passback state by passage time: confirmations can reach different lanes out of
+// order (a late entry must not overwrite the exit that followed it).
+const SET_PASSBACK_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and type(decoded) == 'table' and tonumber(decoded.at) and tonumber(decoded.at) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1
+`;
+const SET_PASSBACK_SHA = createHash('sha1').update(SET_PASSBACK_IF_NEWER).digest('hex');
+
 export interface RedisHotStoreOptions {
   /** Connect to this URL with a client of our own... */
   url?: string;
@@ -78,15 +91,7 @@ export class RedisHotStore implements HotStore {
   }
 
   async claimCodeAndGetPassback(codeKey: string, ttlMs: number, tokenId: string): Promise<ClaimResult> {
-    const client = this.connected();
-    const args = ['2', this.codeKey(codeKey), this.passbackKey(tokenId), String(ttlMs)];
-    let reply: unknown;
-    try {
-      reply = await client.sendCommand(['EVALSHA', CLAIM_SHA, ...args]);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await client.sendCommand(['EVAL', CLAIM_AND_GET_PASSBACK, ...args]);
-    }
+    const reply = await this.runScript(CLAIM_SHA, CLAIM_AND_GET_PASSBACK, ['2', this.codeKey(codeKey), this.passbackKey(tokenId), String(ttlMs)]);
     const [claimed, passback] = reply as [number, string | null];
     return { claimed: claimed === 1, passback: parsePassback(passback === null ? null : String(passback)) };
   }
@@ -97,7 +102,18 @@ export class RedisHotStore implements HotStore {
   }
 
   async setPassback(tokenId: string, state: PassbackState, ttlMs: number): Promise<void> {
-    await this.connected().sendCommand(['SET', this.passbackKey(tokenId), JSON.stringify(state), 'PX', String(ttlMs)]);
+    await this.runScript(SET_PASSBACK_SHA, SET_PASSBACK_IF_NEWER, ['1', this.passbackKey(tokenId), JSON.stringify(state), String(state.at), String(ttlMs)]);
+  }
+
+  /** EVALSHA, loading the script with EVAL the first time a Redis has not seen it. */
+  private async runScript(sha: string, script: string, args: string[]): Promise<unknown> {
+    const client = this.connected();
+    try {
+      return await client.sendCommand(['EVALSHA', sha, ...args]);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.sendCommand(['EVAL', script, ...args]);
+    }
   }
 
   /** Round trip to Redis; used by the resilient wrapper to see Redis come back. */

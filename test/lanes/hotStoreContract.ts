@@ -55,6 +55,13 @@ export function hotStoreContract(name: string, open: () => Promise<HotStoreUnder
       assert.deepEqual(await subject.store.getPassback(tokenId), { state: 'out', site: 'M1-02', at: 2000 });
     });
 
+    it('when an older confirmation arrives after a newer one, then the newer passback state stays', async () => {
+      const tokenId = token();
+      await subject.store.setPassback(tokenId, { state: 'out', site: 'M1-03', at: 5000 }, 60_000);
+      await subject.store.setPassback(tokenId, { state: 'in', site: 'M1-01', at: 4000 }, 60_000);
+      assert.deepEqual(await subject.store.getPassback(tokenId), { state: 'out', site: 'M1-03', at: 5000 });
+    });
+
     it('when the passback TTL has passed, then the state is gone', async () => {
       const tokenId = token();
       await subject.store.setPassback(tokenId, { state: 'in', site: 'M1-01', at: 1000 }, 100);

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { demoMetroFareMatrix, DEMO_BUS_FLAT_FARE_MINOR } from '../../demo/network.js';
+import { temporaryDir } from '../support/environment.js';
+import { eventually, TestNetwork, type TestRider } from '../support/testNetwork.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Headless on a machine without outside network access: nothing may phone home. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LOCALE = 'en-US';
+
+/** A fare as the page writes it for a reader in LOCALE. */
+const money = (minor: number, currency = 'EUR') => new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).format(minor / 100);
+
+describe('the live page, in a real browser', function () {
+  this.timeout(60_000);
+  let net: TestNetwork | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  const profile = temporaryDir('turnpike-chromium-');
+  const pageErrors: Error[] = [];
+  let loads = 0;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
+      this.skip();
+    }
+    net = await new TestNetwork({ metroStations: 4, buses: 1, lane: { gateOpenForMs: 1000 } }).start();
+    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: LOCALE, viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+    page.on('load', () => (loads += 1));
+    await page.goto(`${net.gateway.url}/`);
+    await page.waitForFunction(() => document.getElementById('connection')?.textContent === 'live', undefined, { timeout: 10_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await net?.close();
+    profile.remove();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.map(String), [], 'the page threw');
+    assert.equal(loads, 1, 'the page updates itself: it was never reloaded');
+  });
+
+  /** The gate tile's class and spoken label, once its class matches `lit`. */
+  async function gateLit(deviceId: string, lit: 'open' | 'deny'): Promise<{ label: string; otherGatesLit: string[] }> {
+    await page.waitForFunction(([device, state]) => document.querySelector(`[data-device="${device}"]`)?.classList.contains(state), [deviceId, lit] as const, { timeout: 5000 });
+    return page.evaluate((device) => {
+      const gate = document.querySelector(`[data-device="${device}"]`)!;
+      const others = [...gate.parentElement!.children].filter((node) => node !== gate && (node as HTMLElement).dataset.action);
+      return { label: gate.getAttribute('aria-label') ?? '', otherGatesLit: others.map((node) => (node as HTMLElement).dataset.device!) };
+    }, deviceId);
+  }
+
+  const lastDecisionAt = (siteId: string) => page.locator(`[id="site-${siteId}"] .last`).innerText();
+
+  /** The journey's line in the feed, once the page has it. */
+  async function journeyLine(journeyId: string): Promise<string> {
+    const line = page.locator(`[data-journey-id="${journeyId}"]`);
+    await line.waitFor({ timeout: 10_000 });
+    return line.innerText();
+  }
+
+  async function pricedJourney(rider: TestRider) {
+    return eventually(async () => {
+      const { journeys } = await net!.getJson(`/api/riders/${rider.riderId}/journeys`);
+      return journeys.length === 1 && journeys[0].status !== 'open' ? journeys[0] : undefined;
+    }, 10_000, 'the journey to be priced');
+  }
+
+  it('when a rider taps in at one station and out at another, then the page lights each gate and lists the charged journey with its fare', async () => {
+    const rider = await net!.rider(5000);
+    const [from, to] = [net!.metro(0), net!.metro(3)];
+    const [entryGate, exitGate] = [net!.gate(from, 1), net!.gate(to, 2)];
+
+    const entry = await entryGate.scan({ code: rider.phone.code() }, 'entry');
+    assert.equal(entry.command.action, 'open', `entry denied: ${entry.command.reason}`);
+    const entryTile = await gateLit(entryGate.deviceId, 'open');
+    assert.match(entryTile.label, /^G2 in · opened/);
+    assert.deepEqual(entryTile.otherGatesLit, [], 'only the gate that decided lights up');
+    assert.equal(await lastDecisionAt(from.id), 'G2 in · opened');
+    await entryGate.walkThrough();
+
+    const exit = await exitGate.scan({ code: rider.phone.code() }, 'exit');
+    assert.equal(exit.command.action, 'open', `exit denied: ${exit.command.reason}`);
+    assert.match((await gateLit(exitGate.deviceId, 'open')).label, /^G3 out · opened/);
+    await exitGate.walkThrough();
+
+    const journey = await pricedJourney(rider);
+    const fare = demoMetroFareMatrix(net!.sites)[from.id][to.id];
+    assert.equal(journey.fareMinor, fare);
+    const line = await journeyLine(journey.id);
+    assert.match(line, new RegExp(`^${from.name} → ${to.name}\\s+${money(fare).replace('.', '\\.')}\\s`));
+    assert.match(line, /entry and exit/);
+    await page.waitForFunction((expected) => document.getElementById('c-revenue')?.textContent === expected, money(fare));
+    assert.equal(await page.locator('#c-journeys').innerText(), '1');
+  });
+
+  it('when a screenshot of an old code is scanned, then the gate turns red and its station says why', async () => {
+    const rider = await net!.rider(5000);
+    const site = net!.metro(1);
+    const gate = net!.gate(site, 0);
+    const answer = await gate.scan({ code: rider.phone.wallet.code(Date.now() - 120_000) }, 'entry');
+    assert.deepEqual([answer.command.action, answer.command.reason], ['deny', 'CODE_STALE']);
+    assert.match((await gateLit(gate.deviceId, 'deny')).label, /^G1 in · denied: code stale/);
+    assert.equal(await lastDecisionAt(site.id), 'G1 in · ✕ code stale');
+    await page.locator('#deny-reasons [data-reason="CODE_STALE"]').waitFor({ timeout: 5000 });
+  });
+
+  it('when a rider boards a bus, then the validator lights and the boarding is listed at the flat fare', async () => {
+    const rider = await net!.rider(5000);
+    const bus = net!.bus(0);
+    const answer = await net!.validator(bus).scan({ code: rider.phone.code() });
+    assert.equal(answer.command.action, 'open');
+    assert.match((await gateLit(bus.deviceIds[0], 'open')).label, /^validator · boarded/);
+    const journey = await pricedJourney(rider);
+    const line = await journeyLine(journey.id);
+    assert.match(line, new RegExp(`^${bus.name.replace('#', '\\#')}\\s+${money(DEMO_BUS_FLAT_FARE_MINOR).replace('.', '\\.')}\\s`));
+    assert.match(line, /boarded/);
+    assert.equal(await page.locator('#c-journeys').innerText(), '2');
+  });
+});
