@@ -1,11 +1,18 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
+export type MessageListener = (topic: string, payload: Buffer) => void;
+
 /**
  * Connect an MQTT.js client with TCP_NODELAY set on every (re)connect, and wait for the first
  * CONNACK. Reconnects forever afterwards (MQTT.js default), resubscribing on its own.
+ *
+ * A listener given here is attached before connecting: with a persistent session (clean: false)
+ * the broker delivers the QoS 1 messages it queued right after CONNACK, and MQTT.js acknowledges
+ * a message nobody listened to.
  */
-export async function connectMqtt(url: string, options: IClientOptions = {}): Promise<MqttClient> {
+export async function connectMqtt(url: string, options: IClientOptions = {}, onMessage?: MessageListener): Promise<MqttClient> {
   const client = mqtt.connect(url, { reconnectPeriod: 500, connectTimeout: 5000, ...options });
+  if (onMessage) client.on('message', onMessage);
   const setNoDelay = () => {
     const stream = client.stream as { setNoDelay?: (on: boolean) => void } | undefined;
     stream?.setNoDelay?.(true);
