@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 /**
  * The simulator process's configuration (docs/configuration.md, "Simulator"). Parsed once at
- * start-up and passed down frozen; nothing else reads the environment.
+ * start-up and passed down frozen; nothing else reads the environment. Keyed by environment
+ * variable.
  */
-const SimulatorEnv = z.object({
+export const SimulatorEnv = z.object({
   MQTT_URL: z.string().url().default('mqtt://127.0.0.1:18830'),
   GATEWAY_URL: z.string().url().default('http://127.0.0.1:8420'),
   SIM_JOURNEYS_PER_MINUTE: z.coerce.number().positive().default(30),

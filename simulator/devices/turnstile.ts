@@ -1,17 +1,14 @@
-import { EventEmitter } from 'node:events';
-import { PROTOCOL_VERSION, type FaultEvent, type GateCommand, type PassageEvent, type ScanEvent } from '../../protocol/messages.js';
-import { DeviceLink, type DeviceLinkOptions } from './deviceLink.js';
-import { ScanExchange, type IgnoredCommandReason, type ScanAnswer } from './scanExchange.js';
+import type { GateCommand, PassageEvent, ScanEvent } from '../../protocol/messages.js';
+import type { IgnoredCommandReason, ScanAnswer } from './scanExchange.js';
 import type { ScanInput } from './scanInput.js';
+import { ScanningDevice, type ScanningDeviceOptions } from './scanningDevice.js';
 import type { TimerHandle } from '../timers.js';
 
 export type GateDirection = 'entry' | 'exit';
 
-export interface TurnstileOptions extends Omit<DeviceLinkOptions, 'kind'> {
+export interface TurnstileOptions extends ScanningDeviceOptions {
   /** A gate that only lets people one way; unset, the rider picks the direction per scan. */
   fixedDirection?: GateDirection;
-  /** How long scan() waits for its command. Default 3000. */
-  answerTimeoutMs?: number;
   /** How long the flaps stay open when a command does not say. Default 8000. */
   defaultOpenForMs?: number;
 }
@@ -57,35 +54,16 @@ interface OpenGate {
  * (GateCommand acted on), 'commandIgnored' ({reason, command?}), 'passage' (PassageEvent),
  * 'online' and 'offline'.
  */
-export class Turnstile extends EventEmitter {
-  readonly link: DeviceLink;
+export class Turnstile extends ScanningDevice {
   readonly fixedDirection: GateDirection | undefined;
   readonly counters: TurnstileCounters = { scans: 0, commands: 0, opened: 0, denied: 0, expiredCommandsIgnored: 0, unmatchedCommands: 0, duplicateCommands: 0, malformedCommands: 0, passed: 0, tailgates: 0, timeouts: 0, passagesUnsent: 0 };
-  private readonly exchange: ScanExchange;
   private readonly defaultOpenForMs: number;
   private open: OpenGate | undefined;
 
   constructor(options: TurnstileOptions) {
-    super();
-    this.link = new DeviceLink({ ...options, kind: 'turnstile' });
+    super(options, 'turnstile');
     this.fixedDirection = options.fixedDirection;
     this.defaultOpenForMs = options.defaultOpenForMs ?? 8000;
-    this.exchange = new ScanExchange(this.link.clock, this.link.timers, options.answerTimeoutMs ?? 3000);
-    this.link.on('command', (payload: Buffer) => this.onCommand(payload));
-    this.link.on('online', () => this.emit('online'));
-    this.link.on('offline', () => this.emit('offline'));
-  }
-
-  get siteId(): string {
-    return this.link.siteId;
-  }
-
-  get deviceId(): string {
-    return this.link.deviceId;
-  }
-
-  get online(): boolean {
-    return this.link.online;
   }
 
   /** The decision the flaps are open for, if they are. */
@@ -93,26 +71,9 @@ export class Turnstile extends EventEmitter {
     return this.open?.decisionId;
   }
 
-  start(): Promise<void> {
-    return this.link.start();
-  }
-
   async close(): Promise<void> {
     this.closeFlaps();
-    this.exchange.rejectAll(new Error(`gate ${this.deviceId} closed`));
-    await this.link.close();
-  }
-
-  goOffline(): void {
-    this.link.goOffline();
-  }
-
-  reconnect(): Promise<void> {
-    return this.link.reconnect();
-  }
-
-  publishFault(code: string, severity: FaultEvent['severity'], detail?: string): Promise<FaultEvent> {
-    return this.link.publishFault(code, severity, detail);
+    await super.close();
   }
 
   /** Reads a code (or a camera frame) and resolves with the lane's answer and its round trip. */
@@ -120,18 +81,7 @@ export class Turnstile extends EventEmitter {
     const chosen = this.fixedDirection ?? direction;
     if (!chosen) throw new RangeError(`gate ${this.deviceId} has no fixed direction: say entry or exit`);
     if (this.fixedDirection && direction && direction !== this.fixedDirection) throw new RangeError(`gate ${this.deviceId} only lets people through as ${this.fixedDirection}`);
-    const scan: ScanEvent = { v: PROTOCOL_VERSION, msgId: this.link.ids(), ts: this.link.clock.now(), direction: chosen, ...input };
-    const answer = this.exchange.expect(scan.msgId);
-    try {
-      await this.link.publishEvent('scan', scan);
-    } catch (error) {
-      this.exchange.cancel(scan.msgId, error as Error);
-      answer.catch(() => {});
-      throw error;
-    }
-    this.counters.scans++;
-    this.emit('scan', scan);
-    return { ...(await answer), scan };
+    return this.publishScan(input, chosen);
   }
 
   /** One person walks through the open gate. */
@@ -153,18 +103,18 @@ export class Turnstile extends EventEmitter {
     return this.publishPassage(open.decisionId, 'passed', count);
   }
 
-  private onCommand(payload: Buffer): void {
-    const verdict = this.exchange.receive(payload);
-    if (!verdict.accepted) {
-      this.counters[IGNORED_COUNTER[verdict.reason]]++;
-      this.emit('commandIgnored', { reason: verdict.reason, command: verdict.command });
-      return;
-    }
-    const command = verdict.command;
+  protected countScan(): void {
+    this.counters.scans++;
+  }
+
+  protected countIgnored(reason: IgnoredCommandReason): void {
+    this.counters[IGNORED_COUNTER[reason]]++;
+  }
+
+  protected actOn(command: GateCommand): void {
     this.counters.commands++;
     if (command.action === 'open') this.openFlaps(command);
     else this.counters.denied++;
-    this.emit('command', command);
   }
 
   private openFlaps(command: GateCommand): void {
@@ -193,12 +143,5 @@ export class Turnstile extends EventEmitter {
     await this.publishPassage(decisionId, 'timeout', 0).catch(() => {
       this.counters.passagesUnsent++;
     });
-  }
-
-  private async publishPassage(decisionId: string, outcome: PassageEvent['outcome'], count: number): Promise<PassageEvent> {
-    const passage: PassageEvent = { v: PROTOCOL_VERSION, msgId: this.link.ids(), ts: this.link.clock.now(), decisionId, outcome, count };
-    await this.link.publishEvent('passage', passage);
-    this.emit('passage', passage);
-    return passage;
   }
 }

@@ -1,0 +1,102 @@
+import { EventEmitter } from 'node:events';
+import { PROTOCOL_VERSION, type Direction, type FaultEvent, type GateCommand, type PassageEvent, type ScanEvent } from '../../protocol/messages.js';
+import { DeviceLink, type DeviceLinkOptions } from './deviceLink.js';
+import { ScanExchange, type IgnoredCommandReason, type ScanAnswer } from './scanExchange.js';
+import type { ScanInput } from './scanInput.js';
+
+export interface ScanningDeviceOptions extends Omit<DeviceLinkOptions, 'kind'> {
+  /** How long scan() waits for its command. Default 3000. */
+  answerTimeoutMs?: number;
+}
+
+/**
+ * What every scanning device shares (turnstile, bus validator): its MQTT link, publishing a scan
+ * and awaiting the command that answers it, and passage reports. Emits 'scan', 'command',
+ * 'commandIgnored' ({reason, command?}), 'passage', 'online', 'offline'.
+ */
+export abstract class ScanningDevice extends EventEmitter {
+  readonly link: DeviceLink;
+  protected readonly exchange: ScanExchange;
+
+  constructor(options: ScanningDeviceOptions, kind: DeviceLinkOptions['kind']) {
+    super();
+    this.link = new DeviceLink({ ...options, kind });
+    this.exchange = new ScanExchange(this.link.clock, this.link.timers, options.answerTimeoutMs ?? 3000);
+    this.link.on('command', (payload: Buffer) => this.onCommand(payload));
+    this.link.on('online', () => this.emit('online'));
+    this.link.on('offline', () => this.emit('offline'));
+  }
+
+  get siteId(): string {
+    return this.link.siteId;
+  }
+
+  get deviceId(): string {
+    return this.link.deviceId;
+  }
+
+  get online(): boolean {
+    return this.link.online;
+  }
+
+  start(): Promise<void> {
+    return this.link.start();
+  }
+
+  async close(): Promise<void> {
+    this.exchange.rejectAll(new Error(`device ${this.deviceId} closed`));
+    await this.link.close();
+  }
+
+  /** The socket drops without a goodbye, so the broker fires the last will. */
+  goOffline(): void {
+    this.link.goOffline();
+  }
+
+  reconnect(): Promise<void> {
+    return this.link.reconnect();
+  }
+
+  publishFault(code: string, severity: FaultEvent['severity'], detail?: string): Promise<FaultEvent> {
+    return this.link.publishFault(code, severity, detail);
+  }
+
+  /** Publish a scan and resolve with the command that answers it and its round trip. */
+  protected async publishScan(input: ScanInput, direction: Direction): Promise<ScanAnswer & { scan: ScanEvent }> {
+    const scan: ScanEvent = { v: PROTOCOL_VERSION, msgId: this.link.ids(), ts: this.link.clock.now(), direction, ...input };
+    const answer = this.exchange.expect(scan.msgId);
+    try {
+      await this.link.publishEvent('scan', scan);
+    } catch (error) {
+      this.exchange.cancel(scan.msgId, error as Error);
+      answer.catch(() => {});
+      throw error;
+    }
+    this.countScan();
+    this.emit('scan', scan);
+    return { ...(await answer), scan };
+  }
+
+  protected async publishPassage(decisionId: string, outcome: PassageEvent['outcome'], count: number): Promise<PassageEvent> {
+    const passage: PassageEvent = { v: PROTOCOL_VERSION, msgId: this.link.ids(), ts: this.link.clock.now(), decisionId, outcome, count };
+    await this.link.publishEvent('passage', passage);
+    this.emit('passage', passage);
+    return passage;
+  }
+
+  private onCommand(payload: Buffer): void {
+    const verdict = this.exchange.receive(payload);
+    if (!verdict.accepted) {
+      this.countIgnored(verdict.reason);
+      this.emit('commandIgnored', { reason: verdict.reason, command: verdict.command });
+      return;
+    }
+    this.actOn(verdict.command);
+    this.emit('command', verdict.command);
+  }
+
+  protected abstract countScan(): void;
+  protected abstract countIgnored(reason: IgnoredCommandReason): void;
+  /** Open the flaps or show green/red: what this kind of device does with a valid command. */
+  protected abstract actOn(command: GateCommand): void;
+}
