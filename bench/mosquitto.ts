@@ -17,6 +17,11 @@ export class BenchMosquitto {
 
   constructor(private readonly workDir: string) {}
 
+  /** The broker's process id while it runs (for its CPU time in the report). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }
@@ -38,6 +43,11 @@ export class BenchMosquitto {
       await sleep(100);
     }
     throw new Error(`mosquitto did not start listening on ${this.port}`);
+  }
+
+  /** Last resort when the benchmark process is exiting anyway: synchronous, no waiting. */
+  killNow(): void {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
-const DemoConfigSchema = z.object({
+export const DemoConfigSchema = z.object({
   /** External broker; absent starts the embedded one. */
   mqttUrl: optionalText,
   redisUrl: optionalText,
@@ -22,7 +22,8 @@ const DemoConfigSchema = z.object({
 
 export type DemoConfig = Readonly<z.infer<typeof DemoConfigSchema>>;
 
-const ENV: Record<keyof DemoConfig, string> = {
+/** Environment variable of each option (docs/configuration.md). */
+export const DEMO_ENV: Record<keyof DemoConfig, string> = {
   mqttUrl: 'MQTT_URL',
   redisUrl: 'REDIS_URL',
   brokerPort: 'TURNPIKE_BROKER_PORT',
@@ -35,10 +36,10 @@ const ENV: Record<keyof DemoConfig, string> = {
 
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const raw: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(ENV)) if (env[name] !== undefined) raw[key] = env[name];
+  for (const [key, name] of Object.entries(DEMO_ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
   const parsed = DemoConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${ENV[issue.path[0] as keyof DemoConfig] ?? String(issue.path[0])}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${DEMO_ENV[issue.path[0] as keyof DemoConfig] ?? String(issue.path[0])}: ${issue.message}`);
     throw new Error(`invalid demo configuration: ${problems.join('; ')}`);
   }
   return Object.freeze(parsed.data);

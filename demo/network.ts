@@ -43,6 +43,8 @@ export const DEMO_SITES: SiteDefinition[] = [
 export const DEMO_METRO_BASE_FARE_MINOR = 180;
 export const DEMO_METRO_PER_STOP_MINOR = 40;
 export const DEMO_BUS_FLAT_FARE_MINOR = 150;
+/** Local time of the demo operators: time-of-day periods and business days follow it. */
+export const DEMO_TIME_ZONE = 'Europe/Paris';
 
 export function demoMetroFareMatrix(sites: readonly SiteDefinition[] = DEMO_SITES): Record<string, Record<string, number>> {
   const stations = sites.filter((site) => site.mode === 'metro');

@@ -27,6 +27,14 @@ export const GatewayConfigSchema = z.object({
   credentialBackdateS: int(0, 3600).default(60),
   maxOfflineLimitMinor: int(0, 0xffffffff).default(3000),
   defaultPayLaterLimitMinor: int(0).default(2000),
+  /** Credit score to pay-later line, "score:limitMinor" steps; a rider gets the highest step at or below their score. */
+  payLaterScoreLimits: z.string().regex(/^\d+:\d+(,\d+:\d+)*$/).default('600:1000,700:2000,800:5000'),
+  /** A rider scored below this gets no pay-later line: travel needs funds in the wallet. */
+  payLaterMinScore: int(0).default(600),
+  /** An advanced charge not repaid this long after the advance deny-lists the account (0: at once). */
+  arrearsGraceS: int(0).default(259_200),
+  /** How often an outstanding advance is retried against the account's funds (top-ups retry at once). */
+  arrearsRetryIntervalS: int(1).default(21_600),
   /** An entry with no exit for this long is priced as a missing exit. */
   missingExitTimeoutS: int(1).default(10_800),
   /** An exit with no entry waits this long (from its arrival) for a late entry before it is priced. */
@@ -59,6 +67,10 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   credentialBackdateS: 'TURNPIKE_CREDENTIAL_BACKDATE_S',
   maxOfflineLimitMinor: 'TURNPIKE_MAX_OFFLINE_LIMIT_MINOR',
   defaultPayLaterLimitMinor: 'TURNPIKE_DEFAULT_PAY_LATER_LIMIT_MINOR',
+  payLaterScoreLimits: 'TURNPIKE_PAY_LATER_SCORE_LIMITS',
+  payLaterMinScore: 'TURNPIKE_PAY_LATER_MIN_SCORE',
+  arrearsGraceS: 'TURNPIKE_ARREARS_GRACE_S',
+  arrearsRetryIntervalS: 'TURNPIKE_ARREARS_RETRY_INTERVAL_S',
   missingExitTimeoutS: 'TURNPIKE_MISSING_EXIT_TIMEOUT_S',
   unpairedExitHoldS: 'TURNPIKE_UNPAIRED_EXIT_HOLD_S',
   sweepIntervalMs: 'TURNPIKE_SWEEP_INTERVAL_MS',
@@ -72,7 +84,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
 /** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<z.input<typeof GatewayConfigSchema>> = {}): GatewayConfig {
   const raw: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(GATEWAY_ENV)) if (env[name] !== undefined) raw[key] = env[name];
+  for (const [key, name] of Object.entries(GATEWAY_ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
   const parsed = GatewayConfigSchema.safeParse({ ...raw, ...overrides });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

@@ -12,8 +12,18 @@ export const ERROR_CODES = [
   'TOKEN_NOT_FOUND',
   'KEY_NOT_FOUND',
   'OPERATOR_NOT_FOUND',
+  'CHARGE_NOT_FOUND',
+  'INVOICE_NOT_FOUND',
+  'DISPUTE_NOT_FOUND',
   'IDEMPOTENCY_CONFLICT',
+  'CHARGE_ALREADY_INVOICED',
+  'DISPUTE_ALREADY_OPEN',
+  'DISPUTE_ALREADY_DECIDED',
+  'NOTHING_TO_INVOICE',
+  'REFUND_EXCEEDS_CHARGE',
+  'FAMILY_LINK_INVALID',
   'KEY_ALREADY_REVOKED',
+  'TARIFF_INVALID',
   'ALGORITHM_UNSUPPORTED',
   'NO_SIGNING_KEY',
   'INTERNAL',
@@ -48,5 +58,13 @@ export class IdempotencyConflictError extends GatewayError {
   constructor(key: string) {
     super('IDEMPOTENCY_CONFLICT', `${key} was already used with different content`);
     this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** A tariff an operator loads that cannot be used; details: [{code, path, message}] (gateway/tariffs/tariffProblems.ts). */
+export class TariffInvalidError extends GatewayError {
+  constructor(problems: ReadonlyArray<{ code: string; path: string; message: string }>) {
+    super('TARIFF_INVALID', `tariff is invalid: ${problems.slice(0, 5).map((item) => item.message).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, { details: problems });
+    this.name = 'TariffInvalidError';
   }
 }

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../protocol/ids.js';
 import { connectMqtt, endMqtt } from '../runtime/mqtt.js';
 import { listenOn } from '../runtime/ports.js';
+import { ArrearsSweeper } from './arrears/arrearsSweeper.js';
 import { GATEWAY_ENV, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { ensureIssuerKey } from './credentials/issuerKeys.js';
@@ -47,6 +48,7 @@ export class Gateway {
   private server: Server | undefined;
   private context: GatewayContext | undefined;
   private sweeperInstance: ExceptionSweeper | undefined;
+  private arrearsInstance: ArrearsSweeper | undefined;
   private readonly trust: TrustPublisher;
   private readonly laneFeed: LaneFeed;
   private readonly streams = new LiveStreams();
@@ -82,6 +84,12 @@ export class Gateway {
     return this.sweeperInstance;
   }
 
+  /** Arrears retries and grace expiry, on demand (tests drive it with their clock). */
+  get arrears(): ArrearsSweeper {
+    if (!this.arrearsInstance) throw new Error('gateway not started');
+    return this.arrearsInstance;
+  }
+
   async start(): Promise<this> {
     try {
       if (!this.knexInstance) {
@@ -102,6 +110,8 @@ export class Gateway {
       const pairer = new JourneyPairer(ctx);
       this.sweeperInstance = new ExceptionSweeper(ctx, pairer);
       this.sweeperInstance.start();
+      this.arrearsInstance = new ArrearsSweeper(ctx);
+      this.arrearsInstance.start();
       const app = createApp(ctx, pairer, this.streams);
       this.server = createServer(app);
       this.port = await listenOn(this.server, this.config.httpPort, 'The gateway', GATEWAY_ENV.httpPort);
@@ -113,12 +123,13 @@ export class Gateway {
   }
 
   /**
-   * Shutdown order: stop the sweeper (waiting for a sweep in progress), end live streams and
+   * Shutdown order: stop the sweepers (waiting for a sweep in progress), end live streams and
    * stop HTTP (in-flight requests finish against an open database), stop the MQTT feed and end
    * the client if we opened it, then close the database if we opened it.
    */
   async close(): Promise<void> {
     await this.sweeperInstance?.close();
+    await this.arrearsInstance?.close();
     this.streams.closeAll();
     const server = this.server;
     this.server = undefined;

@@ -29,7 +29,9 @@ export interface SimulatorConfig {
 }
 
 export function loadSimulatorConfig(env: NodeJS.ProcessEnv): Readonly<SimulatorConfig> {
-  const parsed = SimulatorEnv.parse(env);
+  // An empty variable counts as unset, as in every other process.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = SimulatorEnv.parse(set);
   return Object.freeze({
     mqttUrl: parsed.MQTT_URL,
     gatewayUrl: parsed.GATEWAY_URL,

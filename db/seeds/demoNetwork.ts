@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_SITES, demoMetroFareMatrix, type SiteDefinition } from '../../demo/network.js';
+import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_TIME_ZONE, DEMO_SITES, demoMetroFareMatrix, type SiteDefinition } from '../../demo/network.js';
 
 /** The first tariff version of the demo network; in force since the Unix epoch. */
 export const DEMO_TARIFF_VERSION = 1;
@@ -35,9 +35,12 @@ export async function seedDemoNetwork(knex: Knex, sites: readonly SiteDefinition
       version: DEMO_TARIFF_VERSION,
       effective_from: 0,
       currency: operator.currency,
-      data: JSON.stringify(
-        operator.mode === 'metro' ? { kind: 'matrix', fares: demoMetroFareMatrix(sites), incomplete: 'max_fare' } : { kind: 'flat', fareMinor: DEMO_BUS_FLAT_FARE_MINOR },
-      ),
+      // The tariff engine's format (gateway/tariffs/tariffData.ts).
+      data: JSON.stringify({
+        timeZone: DEMO_TIME_ZONE,
+        fare: operator.mode === 'metro' ? { kind: 'matrix', fares: demoMetroFareMatrix(sites) } : { kind: 'flat', fareMinor: DEMO_BUS_FLAT_FARE_MINOR },
+        incomplete: { rule: 'max_fare' },
+      }),
     }));
     await trx('tariffs').insert(tariffs).onConflict(['operator_id', 'version']).ignore();
   });

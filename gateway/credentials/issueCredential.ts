@@ -3,7 +3,8 @@ import { signCredential } from '../../protocol/ridecode/sign.js';
 import type { GatewayContext } from '../context.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { GatewayError, NotFoundError } from '../errors.js';
-import { requireRider, riderFunds } from '../riders/riderRecords.js';
+import { spendableMinor } from '../funding/spendable.js';
+import { requireRider } from '../riders/riderRecords.js';
 import { currencyNumeric } from './currencies.js';
 import { findSigningKey } from './issuerKeys.js';
 
@@ -20,7 +21,8 @@ export interface IssuedCredential {
 
 /**
  * Sign a credential for a rider's phone (design.md section 3): its token, fare class, an offline
- * spending limit of clamp(available funds, 0, maxOfflineLimitMinor), a validity window that
+ * spending limit of clamp(spendable funds, 0, maxOfflineLimitMinor) (gateway/funding/spendable.ts:
+ * wallet, pay-later line from the credit score, family payer), a validity window that
  * ends no later than the issuer key's, and the phone's public key. Recorded for audit.
  */
 export async function issueCredential(ctx: GatewayContext, riderId: string, phoneId: string): Promise<IssuedCredential> {
@@ -37,7 +39,7 @@ export async function issueCredential(ctx: GatewayContext, riderId: string, phon
     const phoneAlgorithm = algorithmByName(String(phone.algorithm));
     if (!issuerAlgorithm || !phoneAlgorithm) throw new GatewayError('ALGORITHM_UNSUPPORTED', 'key algorithm is not supported');
 
-    const { availableMinor } = await riderFunds(trx, rider);
+    const availableMinor = await spendableMinor(trx, rider, now);
     const offlineLimitMinor = Math.min(Math.max(availableMinor, 0), ctx.config.maxOfflineLimitMinor);
     const nowS = Math.floor(now / 1000);
     const validFromS = Math.max(nowS - ctx.config.credentialBackdateS, key.validFromS);

@@ -5,10 +5,13 @@ import { LANE_API_PREFIX } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
 import type { JourneyPairer } from '../journeys/journeyPairer.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
+import { billingRouter } from './routes/billing.js';
+import { fundingRouter } from './routes/funding.js';
 import { laneRouter } from './routes/lane.js';
 import type { LiveStreams } from './routes/live.js';
 import { operatorsRouter } from './routes/operators.js';
 import { ridersRouter } from './routes/riders.js';
+import { tariffsRouter } from './routes/tariffs.js';
 import { trustRouter } from './routes/trust.js';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
@@ -28,6 +31,9 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, streams: L
   app.use(LANE_API_PREFIX, laneRouter(ctx, pairer));
   app.use('/api', trustRouter(ctx));
   app.use('/api', operatorsRouter(ctx));
+  app.use('/api', fundingRouter(ctx));
+  app.use('/api', billingRouter(ctx));
+  app.use('/api', tariffsRouter(ctx));
   app.use('/api', routeNotFound);
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use(routeNotFound);

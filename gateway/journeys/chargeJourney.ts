@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import type { IdGenerator } from '../../protocol/ids.js';
-import { ensureAccount } from '../ledger/accounts.js';
-import { post } from '../ledger/ledger.js';
+import type { GatewayContext } from '../context.js';
+import { lockForTransaction } from '../db/locks.js';
+import { postFunded } from '../funding/postFunded.js';
+import { operatorHoldsForJourney } from '../ledger/netCharged.js';
+import { requireRider } from '../riders/riderRecords.js';
 import type { Journey } from './journeyRecords.js';
 
 const CHARGEABLE = new Set(['complete', 'no_exit', 'no_entry']);
@@ -14,28 +16,30 @@ export function targetChargeMinor(journey: Journey): number {
 /**
  * Bring the ledger in line with a journey: the first charge is `charge:<journeyId>`, any later
  * correction (a late passage re-paired it) is `adjust:<journeyId>:r<revision>` for the
- * difference. Wallet -amount, operator revenue +amount: the operator is paid even when the rider
- * cannot pay (pay-later, then arrears). Returns the amount posted now.
+ * difference. Operator revenue +amount against the payers gateway/funding/fundCharge.ts names
+ * (family payer, wallet, advance): the operator is paid even when the rider cannot pay, and an
+ * advance opens arrears (gateway/arrears). A correction that gives money back cancels debt first.
+ * Returns the amount posted now.
  */
-export async function chargeJourney(trx: Knex.Transaction, ids: IdGenerator, nowMs: number, journey: Journey): Promise<number> {
+export async function chargeJourney(ctx: GatewayContext, trx: Knex.Transaction, nowMs: number, journey: Journey): Promise<number> {
   const deltaMinor = targetChargeMinor(journey) - journey.chargedMinor;
   if (deltaMinor === 0 || !journey.riderId || !journey.operatorId) return 0;
-  const earlier = await trx('postings').where({ journey_id: journey.id }).first('id');
-  const revenue = await ensureAccount(trx, 'operator_revenue', journey.operatorId, journey.currency);
-  const wallet = await ensureAccount(trx, 'rider_wallet', journey.riderId, journey.currency);
+  await lockForTransaction(trx, `rider:${journey.riderId}`);
+  const rider = await requireRider(trx, journey.riderId);
+  // A refund granted on this journey already gave part of it back: a correction never returns it twice.
+  const amountMinor = deltaMinor > 0 ? deltaMinor : -Math.min(-deltaMinor, Math.max(0, await operatorHoldsForJourney(trx, journey.id)));
+  if (amountMinor === 0) return 0;
+  const earlier = await trx('postings').where({ journey_id: journey.id }).whereIn('kind', ['charge', 'adjust']).first('id');
   const route = [journey.entryStationId, journey.exitStationId].filter(Boolean).join(' to ');
-  await post(trx, ids, nowMs, {
+  await postFunded(ctx, trx, nowMs, {
     idempotencyKey: earlier ? `adjust:${journey.id}:r${journey.revision}` : `charge:${journey.id}`,
     kind: earlier ? 'adjust' : 'charge',
-    currency: journey.currency,
-    journeyId: journey.id,
-    riderId: journey.riderId,
+    rider,
     operatorId: journey.operatorId,
+    journeyId: journey.id,
+    amountMinor,
     description: `${earlier ? 'Correction' : 'Journey'} ${route} (${journey.status}): ${journey.fareRule}`,
-    entries: [
-      { accountId: wallet, amountMinor: -deltaMinor },
-      { accountId: revenue, amountMinor: deltaMinor },
-    ],
+    giveBackReason: 'CORRECTED',
   });
-  return deltaMinor;
+  return amountMinor;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toNullableNumber, toNumber } from '../db/rows.js';
+import type { FareBreakdown } from '../tariffs/fareBreakdown.js';
 
 export type StoredJourneyStatus = 'open' | 'complete' | 'no_exit' | 'no_entry' | 'void';
 
@@ -20,6 +21,10 @@ export interface Journey {
   currency: string;
   fareRule: string;
   tariffVersion: number | null;
+  /** How the fare was computed, line by line (gateway/tariffs/fareBreakdown.ts); null when not priced. */
+  breakdown: FareBreakdown | null;
+  /** The fare class it was priced for: 0 adult, 1 child, 2 student, 3 senior, 4 disabled. */
+  fareClass: number;
   entryPassageId: string | null;
   exitPassageId: string | null;
   /** What the ledger has charged for it so far (the fare once priced, 0 for open or void). */
@@ -55,6 +60,8 @@ export function journeyFromRow(row: Record<string, unknown>): Journey {
     currency: String(row.currency),
     fareRule: String(row.fare_rule),
     tariffVersion: toNullableNumber(row.tariff_version),
+    breakdown: row.fare_breakdown ? (JSON.parse(String(row.fare_breakdown)) as FareBreakdown) : null,
+    fareClass: toNumber(row.fare_class ?? 0),
     entryPassageId: (row.entry_passage_id as string | null) ?? null,
     exitPassageId: (row.exit_passage_id as string | null) ?? null,
     chargedMinor: toNumber(row.charged_minor),
@@ -80,6 +87,8 @@ export function journeyToRow(journey: Journey, updatedAt: number): Record<string
     currency: journey.currency,
     fare_rule: journey.fareRule,
     tariff_version: journey.tariffVersion,
+    fare_breakdown: journey.breakdown ? JSON.stringify(journey.breakdown) : null,
+    fare_class: journey.fareClass,
     charged_minor: journey.chargedMinor,
     revision: journey.revision,
     updated_at: updatedAt,

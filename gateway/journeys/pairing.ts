@@ -24,6 +24,8 @@ export interface PairingPassage {
   mode: string;
   passedAt: number;
   receivedAt: number;
+  /** From the credential; pricing gives concessions by it (absent: 0, adult). */
+  fareClass?: number;
 }
 
 export interface PairingRules {

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 
-export type AccountKind = 'rider_wallet' | 'operator_revenue' | 'external_funding';
+/**
+ * arrears_advance: owned by a debtor (rider or driver); the advance fund paid operators for them,
+ * so its balance is minus what they still owe.
+ */
+export type AccountKind = 'rider_wallet' | 'operator_revenue' | 'external_funding' | 'arrears_advance';
 
 /** Account ids are derived from what they belong to, so creating one is idempotent. */
 export function accountId(kind: AccountKind, ownerId: string, currency: string): string {

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { IdGenerator } from '../../protocol/ids.js';
 import { IdempotencyConflictError } from '../errors.js';
 
-export type PostingKind = 'charge' | 'adjust' | 'topup';
+/** charge and adjust: a journey's fare; refund: a granted dispute; arrears_repay: a debt repaid. */
+export type PostingKind = 'charge' | 'adjust' | 'topup' | 'refund' | 'arrears_repay';
 
 export interface LedgerPostingInput {
   /** Makes the posting happen once: `charge:<journeyId>`, `topup:<riderId>:<reference>`. */
@@ -24,18 +25,20 @@ export interface LedgerPosting {
 
 /**
  * Append a balanced posting. The ledger is append-only (design.md section 6): corrections are
- * new postings. A key already posted with the same entries changes nothing; with different
- * entries it is an IdempotencyConflictError.
+ * new postings. A key already posted with the same body (kind, currency, journey, rider, operator
+ * and entries) changes nothing; with a different body it is an IdempotencyConflictError.
  */
 export async function post(trx: Knex.Transaction, ids: IdGenerator, nowMs: number, input: LedgerPostingInput): Promise<LedgerPosting> {
   const sum = input.entries.reduce((total, entry) => total + entry.amountMinor, 0);
   if (sum !== 0) throw new Error(`posting ${input.idempotencyKey} does not balance: entries sum to ${sum}`);
   if (input.entries.some((entry) => !Number.isSafeInteger(entry.amountMinor))) throw new Error(`posting ${input.idempotencyKey} has a non-integer amount`);
 
-  const existing = await trx('postings').where({ idempotency_key: input.idempotencyKey }).first('id');
+  const existing = await trx('postings').where({ idempotency_key: input.idempotencyKey }).first();
   if (existing) {
     const entries = await trx('ledger_entries').where({ posting_id: existing.id }).select('account_id', 'amount_minor');
-    if (!sameEntries(entries.map((row) => ({ accountId: row.account_id, amountMinor: Number(row.amount_minor) })), input.entries)) {
+    const sameBody = existing.kind === input.kind && existing.currency === input.currency && (existing.journey_id ?? undefined) === input.journeyId
+      && (existing.rider_id ?? undefined) === input.riderId && (existing.operator_id ?? undefined) === input.operatorId;
+    if (!sameBody || !sameEntries(entries.map((row) => ({ accountId: row.account_id, amountMinor: Number(row.amount_minor) })), input.entries)) {
       throw new IdempotencyConflictError(input.idempotencyKey);
     }
     return { id: existing.id, created: false };

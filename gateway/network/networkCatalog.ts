@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { TariffData, type Tariff } from './tariff.js';
+import type { Tariff } from '../tariffs/tariff.js';
+import { tariffFromRow } from '../tariffs/tariffStore.js';
 
 export interface Operator {
   id: string;
@@ -41,13 +42,6 @@ export async function loadNetworkCatalog(db: Knex | Knex.Transaction): Promise<N
     order: Number(row.order),
     deviceIds: JSON.parse(row.device_ids),
   }));
-  const tariffs: Tariff[] = tariffRows.map((row) => ({
-    id: row.id,
-    operatorId: row.operator_id,
-    version: Number(row.version),
-    effectiveFrom: Number(row.effective_from),
-    currency: row.currency,
-    data: TariffData.parse(JSON.parse(row.data)),
-  }));
+  const tariffs: Tariff[] = tariffRows.map(tariffFromRow);
   return { operators, sites, sitesById: new Map(sites.map((site) => [site.id, site])), tariffs };
 }

@@ -31,7 +31,8 @@ export async function topUp(ctx: GatewayContext, riderId: string, request: TopUp
         { accountId: walletAccountId(rider), amountMinor: request.amountMinor },
       ],
     });
-    publishAfterCommit(ctx, unit, await settleFundingStatus(trx, now, rider.id));
+    // New money retries the rider's arrears at once; a replayed top-up is no new money and changes nothing.
+    if (posting.created) publishAfterCommit(ctx, unit, await settleFundingStatus(ctx, trx, now, rider.id, 'topup'));
     const { balanceMinor } = await riderFunds(trx, rider);
     return { balanceMinor, created: posting.created };
   });

@@ -1,110 +1,94 @@
-// The live page: the network from /api/network, then everything else from the /api/live stream.
-const $ = (id) => document.getElementById(id);
-const state = { sites: new Map(), gates: new Map(), decisions: [], opened: 0, denied: 0, reasons: new Map(), journeys: 0, revenueMinor: 0, currency: 'EUR', lanes: new Map() };
-const money = (minor) => (minor / 100).toFixed(2);
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  Object.assign(node, attrs);
-  node.append(...children);
-  return node;
-};
+// The live page: the network and totals over HTTP, then every change from the /api/live stream
+// (docs/api.md): gate decisions, lane health and charged journeys, without reloading.
+import { $, el, money, words } from './dom.js';
+import { showEarlierJourneys, showJourney } from './journeys.js';
+import { showLane } from './lanes.js';
+import { showDecision, showSites } from './network.js';
 
-async function loadNetwork() {
-  const network = await (await fetch('/api/network')).json();
-  for (const site of network.stations) {
-    state.sites.set(site.id, site);
-    const gates = el('div', { className: 'gates' });
-    for (const deviceId of site.deviceIds) {
-      const gate = el('div', { className: 'gate', title: deviceId, textContent: deviceId.split('-').pop() });
-      state.gates.set(deviceId, gate);
-      gates.append(gate);
-    }
-    const card = el('div', { className: 'site', id: `site-${site.id}` }, el('h3', {}, `${site.name} `, el('small', { textContent: site.id })), gates, el('div', { className: 'state', textContent: 'no report yet' }));
-    $(site.mode === 'bus' ? 'buses' : 'stations').append(card);
-  }
-  const stats = await (await fetch('/api/stats')).json();
-  Object.assign(state, { journeys: stats.journeysCharged, revenueMinor: stats.revenueMinor, currency: stats.currency });
-  for (const lane of (await (await fetch('/api/lanes')).json()).lanes) showLane(lane);
+const EARLIER_JOURNEYS = 20;
+const totals = { decisions: [], opened: 0, denied: 0, reasons: new Map(), journeys: 0, revenueMinor: 0, currency: 'EUR' };
+
+async function getJson(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function loadTotals() {
+  const stats = await getJson('/api/stats');
+  Object.assign(totals, { journeys: stats.journeysCharged, revenueMinor: stats.revenueMinor, currency: stats.currency });
   renderCounters();
 }
 
+async function loadNetwork() {
+  const network = await getJson('/api/network');
+  showSites(network.stations);
+  await loadTotals();
+  const perOperator = await Promise.all(network.operators.map((operator) => getJson(`/api/operators/${encodeURIComponent(operator.id)}/journeys?limit=${EARLIER_JOURNEYS}`)));
+  const charged = perOperator.flatMap((answer) => answer.journeys).filter((journey) => journey.status !== 'open');
+  const byEnd = (journey) => journey.endedAt ?? journey.startedAt;
+  showEarlierJourneys(charged.sort((a, b) => byEnd(a) - byEnd(b)).slice(-EARLIER_JOURNEYS));
+  for (const lane of (await getJson('/api/lanes')).lanes) showLane(lane);
+}
+
 function onDecision(decision) {
-  state.decisions.push(Date.now());
-  const gate = state.gates.get(decision.device);
-  if (decision.action === 'open') state.opened += 1;
+  totals.decisions.push(Date.now());
+  if (decision.action === 'open') totals.opened += 1;
   else {
-    state.denied += 1;
+    totals.denied += 1;
     const reason = decision.reason ?? 'DENIED';
-    state.reasons.set(reason, (state.reasons.get(reason) ?? 0) + 1);
+    totals.reasons.set(reason, (totals.reasons.get(reason) ?? 0) + 1);
     renderReasons();
   }
-  if (gate) {
-    gate.className = `gate ${decision.action === 'open' ? 'open' : 'deny'}`;
-    gate.textContent = decision.action === 'open' ? 'OPEN' : (decision.reason ?? 'DENY').replaceAll('_', ' ').toLowerCase();
-    clearTimeout(gate.resetTimer);
-    gate.resetTimer = setTimeout(() => {
-      gate.className = 'gate';
-      gate.textContent = gate.title.split('-').pop();
-    }, 1500);
-  }
+  showDecision(decision);
   renderCounters();
 }
 
 function onJourney(journey) {
-  if (!journey.postedMinor) return;
-  if (['complete', 'no_exit', 'no_entry'].includes(journey.status) && journey.chargedMinor === journey.postedMinor) state.journeys += 1;
-  state.revenueMinor += journey.postedMinor;
-  const name = (id) => (id ? (state.sites.get(id)?.name ?? id) : '?');
-  const route = journey.mode === 'bus' ? name(journey.entryStationId) : `${name(journey.entryStationId)} → ${name(journey.exitStationId)}`;
-  const feed = $('journeys');
-  feed.querySelector('.muted')?.remove();
-  feed.prepend(el('li', { title: journey.fareRule }, el('span', {}, route, el('br'), el('span', { className: 'status', textContent: journey.status.replace('_', ' ') })), el('span', { className: 'fare', textContent: `${money(journey.postedMinor)} ${journey.currency}` })));
-  while (feed.children.length > 50) feed.lastChild.remove();
+  const change = showJourney(journey);
+  totals.journeys += change.journeys;
+  totals.revenueMinor += change.revenueMinor;
   renderCounters();
 }
 
-function showLane(lane) {
-  const id = lane.laneId ?? lane.site;
-  const known = { ...(state.lanes.get(id) ?? {}), ...lane };
-  state.lanes.set(id, known);
-  const card = document.querySelector(`#site-${CSS.escape(id)} .state`);
-  if (card) {
-    const offline = known.online === false;
-    card.className = `state ${offline ? 'offline' : known.staleness === 'trust_stale' ? 'stale' : ''}`;
-    card.textContent = offline ? 'lane offline' : `outbox ${known.outboxBacklog ?? 0} · trust v${known.trustVersion ?? '?'}`;
-  }
-  const body = $('lanes').tBodies[0];
-  body.replaceChildren(
-    ...[...state.lanes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([laneId, l]) => {
-      const staleness = l.online === false ? 'silent' : (l.staleness ?? 'current');
-      const trustAge = l.trustAgeMs == null ? 'never' : `${Math.round(l.trustAgeMs / 1000)} s`;
-      return el('tr', {}, el('td', { textContent: laneId }), el('td', { className: staleness, textContent: staleness.replace('_', ' ') }), el('td', { textContent: trustAge }), el('td', { textContent: l.outboxBacklog ?? '–' }));
-    }),
-  );
-}
-
 function renderReasons() {
-  $('deny-reasons').replaceChildren(...[...state.reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, count]) => el('li', { textContent: `${reason} · ${count}` })));
+  const sorted = [...totals.reasons.entries()].sort((a, b) => b[1] - a[1]);
+  $('deny-reasons').replaceChildren(...sorted.map(([reason, count]) => el('li', { title: reason, dataset: { reason } }, `${words(reason)} `, el('b', { textContent: count }))));
 }
 
 function renderCounters() {
   const minuteAgo = Date.now() - 60_000;
-  while (state.decisions.length && state.decisions[0] < minuteAgo) state.decisions.shift();
-  $('c-rate').textContent = state.decisions.length;
-  $('c-opened').textContent = state.opened;
-  $('c-denied').textContent = state.denied;
-  $('c-journeys').textContent = state.journeys;
-  $('c-revenue').textContent = `${money(state.revenueMinor)} ${state.currency}`;
+  while (totals.decisions.length && totals.decisions[0] < minuteAgo) totals.decisions.shift();
+  $('c-rate').textContent = totals.decisions.length;
+  $('c-opened').textContent = totals.opened;
+  $('c-denied').textContent = totals.denied;
+  $('c-journeys').textContent = totals.journeys;
+  $('c-revenue').textContent = money(totals.revenueMinor, totals.currency);
+}
+
+function showConnection(text, state) {
+  Object.assign($('connection'), { textContent: text, className: `pill ${state}` });
 }
 
 function connect() {
   const source = new EventSource('/api/live');
-  source.onopen = () => Object.assign($('connection'), { textContent: 'live', className: 'pill on' });
-  source.onerror = () => Object.assign($('connection'), { textContent: 'reconnecting…', className: 'pill off' });
+  let dropped = false;
+  source.onopen = () => {
+    showConnection('live', 'on');
+    // Journeys charged while the stream was down are in the gateway's totals only.
+    if (dropped) loadTotals().catch(() => {});
+    dropped = false;
+  };
+  source.onerror = () => {
+    dropped = true;
+    showConnection('reconnecting…', 'off');
+  };
   source.addEventListener('decision', (event) => onDecision(JSON.parse(event.data)));
   source.addEventListener('journey', (event) => onJourney(JSON.parse(event.data)));
   source.addEventListener('lane', (event) => showLane(JSON.parse(event.data)));
 }
 
 setInterval(renderCounters, 5000);
-loadNetwork().finally(connect);
+loadNetwork()
+  .catch((error) => Object.assign($('problem'), { hidden: false, textContent: `Could not load the network: ${error.message}` }))
+  .finally(connect);

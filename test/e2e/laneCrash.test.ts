@@ -97,7 +97,12 @@ describe('a lane controller killed at any point', function () {
     assert.deepEqual(received.map((row) => Number(row.lane_seq)).sort((a, b) => a - b), confirmed.map((_, index) => index + 1), 'lane sequence gap-free');
 
     // Every passage in exactly one journey; every priced journey charged by exactly one posting.
-    const journeys = (await net.gateway.knex('journeys').whereIn('entry_passage_id', confirmed).orWhereIn('exit_passage_id', confirmed).select('id', 'status', 'entry_passage_id', 'exit_passage_id')).filter((journey) => journey.status !== 'void');
+    // Pairing follows ingest: wait until every passage is in a journey.
+    const journeys = await eventually(async () => {
+      const rows = (await net.gateway.knex('journeys').whereIn('entry_passage_id', confirmed).orWhereIn('exit_passage_id', confirmed).select('id', 'status', 'entry_passage_id', 'exit_passage_id')).filter((journey) => journey.status !== 'void');
+      const covered = rows.flatMap((journey) => [journey.entry_passage_id, journey.exit_passage_id].filter(Boolean));
+      return covered.length >= confirmed.length ? rows : undefined;
+    }, 30_000, 'every passage to be paired');
     const inJourneys = journeys.flatMap((journey) => [journey.entry_passage_id, journey.exit_passage_id].filter(Boolean));
     assert.deepEqual([...inJourneys].sort(), [...confirmed].sort(), 'each passage in one journey');
     const priced = journeys.filter((journey) => journey.status !== 'open');

@@ -10,7 +10,8 @@ const fares = demoMetroFareMatrix();
 
 describe('gateway ledger and arrears', () => {
   let t: TestGateway;
-  beforeEach(async () => (t = await startTestGateway({ broker: true })));
+  // Grace 0: an advanced charge is deny-listed at once (the arrears cycle; test/gateway/arrears/ covers grace).
+  beforeEach(async () => (t = await startTestGateway({ broker: true, config: { arrearsGraceS: 0 } })));
   afterEach(async () => t.close());
 
   it('when journeys and top-ups are posted, then every posting sums to zero and balances are the sums of entries', async () => {
@@ -32,15 +33,18 @@ describe('gateway ledger and arrears', () => {
     assert.equal(Number(all?.total), 0);
   });
 
-  it('when a charge leaves available funds below zero, then the operator is paid, the rider is in arrears and denied, and a top-up releases them', async () => {
+  it('when a charge exceeds wallet and pay-later line and grace is 0, then the operator is paid, the rest is advanced, the rider is denied, and a top-up that repays it releases them', async () => {
     const lane = await listen(t.broker!.url, topics.trustDelta());
     try {
       const rider = await enrolRider(t.api, { payLaterLimitMinor: 200 });
       await sendPassages(t.api, [passage(rider.tokenId, 'M1-01', 'entry', T0), passage(rider.tokenId, 'M1-08', 'exit', T0 + 30 * MIN)]);
       const fare = fares['M1-01']['M1-08'];
       const view = (await t.api.call('GET', `/api/riders/${rider.riderId}`)).body;
-      assert.deepEqual([view.status, view.balanceMinor, view.availableMinor], ['in_arrears', -fare, 200 - fare]);
+      assert.deepEqual([view.status, view.balanceMinor, view.availableMinor], ['in_arrears', -200, 0], 'the wallet pays down to its line');
       assert.equal(await accountBalance(t.db.knex, 'operator_revenue:metro:EUR'), fare, 'the operator is credited in full');
+      assert.equal(await accountBalance(t.db.knex, `arrears_advance:${rider.riderId}:EUR`), -(fare - 200), 'the advance paid the rest');
+      const arrears = (await t.api.call('GET', `/api/riders/${rider.riderId}/arrears`)).body;
+      assert.deepEqual([arrears.state, arrears.outstandingMinor], ['deny_listed', fare - 200]);
 
       const trust = (await t.api.call('GET', '/api/lane/v1/trust?since=0')).body;
       const denied = trust.changes.find((c: { kind: string; tokenId?: string }) => c.kind === 'deny.add' && c.tokenId === rider.tokenId);
@@ -54,6 +58,8 @@ describe('gateway ledger and arrears', () => {
       assert.equal((await t.api.call('GET', `/api/riders/${rider.riderId}`)).body.status, 'in_arrears');
       await t.api.call('POST', `/api/riders/${rider.riderId}/topups`, { amountMinor: 1, reference: 'enough' });
       assert.equal((await t.api.call('GET', `/api/riders/${rider.riderId}`)).body.status, 'active');
+      assert.equal((await t.api.call('GET', `/api/riders/${rider.riderId}/arrears`)).body.state, 'settled');
+      assert.equal(await accountBalance(t.db.knex, `arrears_advance:${rider.riderId}:EUR`), 0);
       const released = await lane.next((m) => m.kind === 'deny.remove' && m.tokenId === rider.tokenId);
       assert.ok(released.version > denied.version);
       assert.deepEqual((await t.api.call('GET', '/api/deny-list')).body.entries, []);

@@ -9,7 +9,8 @@ export class LiveStreams {
   handler(live: LiveHub, keepAliveMs: number): RequestHandler {
     return (request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-      response.write(': turnpike live\n\n');
+      // retry: how soon a browser reconnects after the gateway restarts (the default is ~3 s).
+      response.write(': turnpike live\nretry: 1000\n\n');
       const unsubscribe = live.subscribe((event) => response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.data)}\n\n`));
       const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
       const end = () => {

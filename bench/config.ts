@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The benchmark's knobs: parsed once in main.ts, passed down frozen. Defaults are the published
+ * workload (docs/operations.md, "Benchmark"); the environment may scale it for investigation.
+ */
+const int = (min: number) => z.coerce.number().int().min(min);
+
+export const BenchConfigSchema = z.object({
+  /** Combined decoded-text scan rate over all 40 gates. */
+  scanRatePerS: int(1).default(400),
+  warmupS: int(0).default(3),
+  measureS: int(1).default(16),
+  /** Riders enrolled for the load; each alternates entry and exit. */
+  riders: int(40).default(800),
+  topUpMinor: int(0).default(50_000),
+  frames: int(1).default(100),
+  frameRatePerS: int(1).default(8),
+  /** Codes validated by the one-core throughput phase, and the credentials they come from. */
+  validations: int(1000).default(40_000),
+  validationCredentials: int(1).default(2_000),
+  /** Riders walk through an open gate (passages flow to the gateway); false isolates the lanes' own cost. */
+  walkThrough: z.preprocess((value) => (typeof value === 'string' ? !['0', 'false', 'no'].includes(value.toLowerCase()) : value), z.boolean()).default(true),
+  /** How long to wait after the load for journeys still being charged. */
+  journeyDrainMs: int(0).default(5_000),
+  /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
+  serverNodeArgs: z.string().default(''),
+});
+
+export type BenchConfig = Readonly<z.infer<typeof BenchConfigSchema>>;
+
+const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
+  scanRatePerS: 'BENCH_SCAN_RATE_PER_S',
+  warmupS: 'BENCH_WARMUP_S',
+  measureS: 'BENCH_MEASURE_S',
+  riders: 'BENCH_RIDERS',
+  topUpMinor: 'BENCH_TOP_UP_MINOR',
+  frames: 'BENCH_FRAMES',
+  frameRatePerS: 'BENCH_FRAME_RATE_PER_S',
+  validations: 'BENCH_VALIDATIONS',
+  validationCredentials: 'BENCH_VALIDATION_CREDENTIALS',
+  walkThrough: 'BENCH_WALK_THROUGH',
+  journeyDrainMs: 'BENCH_JOURNEY_DRAIN_MS',
+  serverNodeArgs: 'BENCH_SERVER_NODE_ARGS',
+};
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(BENCH_ENV)) if (env[name] !== undefined && env[name] !== '') raw[key] = env[name];
+  const parsed = BenchConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid benchmark configuration: ${parsed.error.issues.map((issue) => `${BENCH_ENV[issue.path[0] as keyof typeof BENCH_ENV] ?? String(issue.path[0])}: ${issue.message}`).join('; ')}`);
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { SimulatedNetwork } from '../simulator/network.js';
+import type { Turnstile } from '../simulator/devices/turnstile.js';
+import { seededRandom } from '../simulator/random.js';
+import { BENCH_GATES_PER_STATION, BENCH_SITES } from './benchSites.js';
+import { loadBenchConfig } from './config.js';
+import { CpuMeter } from './cpuMeter.js';
+import { runFrameLoad } from './frameLoad.js';
+import { JourneyWatch } from './journeyWatch.js';
+import { LaneDecisionTimes } from './laneDecisionTimes.js';
+import { LiveStream } from './liveStream.js';
+import { describeMachine } from './machine.js';
+import { BenchMosquitto } from './mosquitto.js';
+import { formatTable, writeResults, type BenchResults } from './report.js';
+import { enrolBenchRiders, RiderPool } from './riderPool.js';
+import { runScanLoad } from './scanLoad.js';
+import { BenchServer } from './serverHandle.js';
+import { percentile, round, summarise } from './stats.js';
+import { measureValidations } from './validationThroughput.js';
+
+/**
+ * `npm run bench`: the gate's latency and throughput on this machine (docs/operations.md,
+ * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); then
+ * a private Mosquitto, the gateway and ten lane controllers in a child process, and 40 simulated
+ * turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
+ * camera frames. Shutdown: live stream, turnstiles, server process, Mosquitto, temporary files.
+ */
+const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
+const FRAME_WARMUP = 10;
+
+const config = loadBenchConfig(process.env);
+const machine = describeMachine();
+const workDir = mkdtempSync(join(tmpdir(), 'turnpike-bench-'));
+const mosquitto = new BenchMosquitto(workDir);
+let server: BenchServer | undefined;
+let devices: SimulatedNetwork | undefined;
+let live: LiveStream | undefined;
+let cleaning: Promise<void> | undefined;
+
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    live?.close();
+    await devices?.close().catch(() => {});
+    await server?.close().catch(() => {});
+    await mosquitto.close().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+// Whatever ends this process (a crash included), no broker or server process outlives it.
+process.once('exit', () => {
+  server?.killNow();
+  mosquitto.killNow();
+  rmSync(workDir, { recursive: true, force: true });
+});
+// Scans still waiting when the turnstiles close are rejected; while stopping, that is expected.
+process.on('unhandledRejection', (reason) => {
+  if (cleaning) return;
+  console.error(`bench: unhandled rejection: ${String(reason)}`);
+  process.exitCode = 1;
+  void cleanUp();
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the benchmark`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+/** Slot k goes to station k mod 10, so consecutive scans land at different lanes. */
+function interleavedGates(network: SimulatedNetwork): Turnstile[] {
+  const byStation = BENCH_SITES.map((site) => network.turnstilesAt(site.id));
+  const gates: Turnstile[] = [];
+  for (let gate = 0; gate < BENCH_GATES_PER_STATION; gate++) for (const station of byStation) gates.push(station[gate]);
+  return gates;
+}
+
+function say(text: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+}
+
+try {
+  say(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+  say(`validations: ${config.validations} fresh codes of ${config.validationCredentials} cached credentials, one core`);
+  const validations = await measureValidations({ validations: config.validations, credentials: config.validationCredentials });
+  say(`  ${validations.validationsPerS} validations/s (${validations.denied} denied)`);
+
+  await mosquitto.start();
+  server = await new BenchServer({ mqttUrl: mosquitto.url, dataDir: join(workDir, 'server'), nodeArgs: config.serverNodeArgs.split(' ').filter(Boolean) }).start();
+  say(`server process: gateway ${server.gatewayUrl}, ${BENCH_SITES.length} lanes, Mosquitto ${mosquitto.url}`);
+  const riders = await enrolBenchRiders(server.gatewayUrl, config.riders, config.topUpMinor);
+  const pool = new RiderPool(riders, seededRandom(42));
+  devices = new SimulatedNetwork({ brokerUrl: mosquitto.url, sites: BENCH_SITES });
+  await devices.start();
+  const gates = interleavedGates(devices);
+  live = new LiveStream(server.gatewayUrl);
+  const journeys = new JourneyWatch(live);
+  const decisionTimes = new LaneDecisionTimes(live);
+  await live.start();
+  say(`${riders.length} riders enrolled, ${gates.length} turnstiles online`);
+
+  await server.stats();
+  const cpuMeter = new CpuMeter(() => ({ bench: process.pid, server: server?.pid, mosquitto: mosquitto.pid }));
+  const cpuBeforeLoad = cpuMeter.read();
+  const loadStartedAt = performance.now();
+  const benchLoopDelay = monitorEventLoopDelay({ resolution: 1 });
+  say(`scan load: ${config.scanRatePerS} scans/s over ${gates.length} gates, ${config.warmupS} s warm-up + ${config.measureS} s measured`);
+  const load = await runScanLoad({ gates, pool, ratePerS: config.scanRatePerS, warmupS: config.warmupS, measureS: config.measureS, journeys, walkThrough: config.walkThrough,
+    onMeasuring: () => {
+      decisionTimes.recording = true;
+      benchLoopDelay.enable();
+    },
+  });
+  decisionTimes.recording = false;
+  benchLoopDelay.disable();
+  const serverUnderLoad = await server.stats();
+  const cpuLoad = cpuMeter.share(cpuBeforeLoad, cpuMeter.read(), performance.now() - loadStartedAt);
+  const cpuText = Object.entries(cpuLoad.percentOfOneCore).map(([name, percent]) => `${name} ${percent}%`).join(', ');
+  say(`  CPU during the load, percent of one core: ${cpuText}; event loop delay p99 bench ${round(benchLoopDelay.percentile(99) / 1e6)} ms, server ${round(serverUnderLoad.eventLoopDelayMs.p99)} ms`);
+  const laneDecide = summarise(decisionTimes.decideMs);
+  say(`  lanes' own decision time (scan handled to command published) ${JSON.stringify(laneDecide)}`);
+  await journeys.drain(config.journeyDrainMs);
+  const scans = summarise(load.latenciesMs);
+  const charges = summarise(journeys.latenciesMs);
+  say(`  scan to command ${JSON.stringify(scans)}; denied ${load.tally.denied}, failed ${load.tally.failureCount}`);
+  say(`  passage to charge ${JSON.stringify(charges)}; ${journeys.outstanding} of ${load.exitsTimed} exits not charged within ${config.journeyDrainMs} ms after the load`);
+
+  say(`camera frames: ${FRAME_WARMUP} warm-up + ${config.frames} measured at ${config.frameRatePerS}/s (rendering them first)`);
+  const frames = await runFrameLoad({ gates, pool, frames: config.frames, warmupFrames: FRAME_WARMUP, ratePerS: config.frameRatePerS });
+  const serverAfterFrames = await server.stats();
+  const frameFigures = summarise(frames.latenciesMs);
+  say(`  frame to command ${JSON.stringify(frameFigures)}; unreadable ${frames.unreadable} (included in the figure)`);
+
+  const results: BenchResults = {
+    scan_to_command_p50_ms: scans.p50,
+    scan_to_command_p99_ms: scans.p99,
+    frame_to_command_p99_ms: frameFigures.p99,
+    validations_per_s: validations.validationsPerS,
+    passage_to_charge_p99_ms: charges.p99,
+    machine,
+    samples: {
+      scan_to_command_p50_ms: scans.n,
+      scan_to_command_p99_ms: scans.n,
+      frame_to_command_p99_ms: frameFigures.n,
+      validations_per_s: validations.validations,
+      passage_to_charge_p99_ms: charges.n,
+    },
+    measuredAt: new Date().toISOString(),
+    scanLoad: {
+      gates: gates.length,
+      lanes: BENCH_SITES.length,
+      ratePerS: config.scanRatePerS,
+      warmupS: config.warmupS,
+      measureS: config.measureS,
+      riders: riders.length,
+      latencyMs: scans,
+      scheduleLateMs: { p50: round(percentile(load.lateMs, 50)), p99: round(percentile(load.lateMs, 99)) },
+      slotsWithoutRider: load.slotsWithoutRider,
+      scans: load.tally.scans,
+      opened: load.tally.opened,
+      denied: load.tally.denied,
+      deniedByReason: load.tally.deniedByReason,
+      failures: load.tally.failures,
+      passages: load.tally.passages,
+      walkThrough: config.walkThrough,
+      cpu: cpuLoad,
+      laneDecisionMs: laneDecide,
+      benchEventLoopDelayMs: { p50: round(benchLoopDelay.percentile(50) / 1e6), p99: round(benchLoopDelay.percentile(99) / 1e6), max: round(benchLoopDelay.max / 1e6) },
+      serverProcess: serverUnderLoad,
+    },
+    passageToCharge: {
+      measuredDuring: 'the scan load phase (exits confirmed in its measured part)',
+      observedThrough: 'GET /api/live journey events (sent after the charge commits), matched on exitPassageId',
+      latencyMs: charges,
+      exitsTimed: load.exitsTimed,
+      notChargedWithinDrain: journeys.outstanding,
+    },
+    frames: {
+      frame: '640x480 gray8, renderFrame defaults (code 180-260 px, rotation up to 4 degrees, noise sigma 3, uneven light)',
+      ratePerS: config.frameRatePerS,
+      warmupFrames: FRAME_WARMUP,
+      latencyMs: frameFigures,
+      latencyIncludes: 'every measured frame, unreadable ones too',
+      readableLatencyMs: summarise(frames.readableLatenciesMs),
+      unreadable: frames.unreadable,
+      renderMs: round(frames.renderMs),
+      opened: frames.tally.opened,
+      denied: frames.tally.denied,
+      deniedByReason: frames.tally.deniedByReason,
+      failures: frames.tally.failures,
+      serverProcess: serverAfterFrames,
+    },
+    validations: { ...validations, elapsedMs: round(validations.elapsedMs) },
+  };
+  writeResults(RESULTS_FILE, results);
+  console.log(`\n${formatTable(results)}\n`);
+  console.log(`scan load: ${load.tally.scans} scans, ${load.tally.denied} denied ${JSON.stringify(load.tally.deniedByReason)}, ${load.tally.failureCount} failed ${JSON.stringify(load.tally.failures)}`);
+  console.log(`frames: ${frames.unreadable} of ${frameFigures.n} unreadable (FRAME_UNREADABLE, included in frame_to_command_p99_ms; readable only: p99 ${summarise(frames.readableLatenciesMs).p99} ms)`);
+  console.log(`CPU during the scan load, percent of one core: ${cpuText} (machine ${cpuLoad.machinePercentOfAllCores}% of all cores busy)`);
+  console.log(`passage to charge: measured during the scan load over ${charges.n} journeys; ${journeys.outstanding} not charged in time`);
+  console.log(`written to ${RESULTS_FILE}`);
+} catch (error) {
+  console.error(`bench: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}

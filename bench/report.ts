@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import type { MachineInfo } from './machine.js';
+import { round } from './stats.js';
+
+/** The published figures (docs/operations.md, "Benchmark") and which way each must go. */
+export const TARGETS = {
+  scan_to_command_p50_ms: { target: 2, better: 'lower' },
+  scan_to_command_p99_ms: { target: 5, better: 'lower' },
+  frame_to_command_p99_ms: { target: 50, better: 'lower' },
+  validations_per_s: { target: 6000, better: 'higher' },
+  passage_to_charge_p99_ms: { target: 2000, better: 'lower' },
+} as const;
+
+export type FigureKey = keyof typeof TARGETS;
+export type Figures = Record<FigureKey, number>;
+
+export interface BenchResults extends Figures {
+  machine: MachineInfo;
+  /** How many measurements each figure is drawn from. */
+  samples: Record<FigureKey, number>;
+  [detail: string]: unknown;
+}
+
+export function passes(key: FigureKey, figure: number): boolean {
+  const { target, better } = TARGETS[key];
+  return Number.isFinite(figure) && (better === 'lower' ? figure <= target : figure >= target);
+}
+
+export function writeResults(file: string, results: BenchResults): void {
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** The figures against their targets, one row each, then the machine they were measured on. */
+export function formatTable(results: BenchResults): string {
+  const header = ['figure', 'value', 'target', 'ratio', 'n', 'result'];
+  const rows = (Object.keys(TARGETS) as FigureKey[]).map((key) => {
+    const { target, better } = TARGETS[key];
+    const figure = results[key];
+    return [key, String(figure), `${better === 'lower' ? '<=' : '>='} ${target}`, String(round(figure / target, 3)), String(results.samples[key]), passes(key, figure) ? 'pass' : 'FAIL'];
+  });
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const { machine } = results;
+  return [
+    line(header),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(line),
+    '',
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`,
+  ].join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * Local wall time of an instant in a tariff's IANA time zone (via Intl, so daylight saving time
+ * follows the zone's rules), and the business day and week it belongs to.
+ */
+export interface LocalTime {
+  /** The calendar date, YYYY-MM-DD. */
+  date: string;
+  /** ISO weekday, 1 Monday .. 7 Sunday. */
+  weekday: number;
+  minuteOfDay: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function localTime(atMs: number, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(atMs)) parts[part.type] = part.value;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  return { date, weekday: isoWeekday(date), minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** "04:30" -> 270. */
+export function minutesOf(clock: string): number {
+  const [hours, minutes] = clock.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+function isoWeekday(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The business day (YYYY-MM-DD) of an instant: before the cut-off it is still the day before. */
+export function businessDay(atMs: number, timeZone: string, cutoff: string): string {
+  const local = localTime(atMs, timeZone);
+  return local.minuteOfDay < minutesOf(cutoff) ? addDays(local.date, -1) : local.date;
+}
+
+/** The business week of an instant, named by its Monday. */
+export function businessWeek(atMs: number, timeZone: string, cutoff: string): string {
+  const day = businessDay(atMs, timeZone, cutoff);
+  return addDays(day, 1 - isoWeekday(day));
+}
