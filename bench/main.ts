@@ -25,8 +25,8 @@ import { measureValidations } from './validationThroughput.js';
 /**
  * `npm run bench`: the gate's latency and throughput on this machine (docs/operations.md,
  * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); then
- * a private Mosquitto, the gateway and ten lane controllers in a child process, and 40 simulated
- * turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
+ * a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
+ * they run in service), and 40 simulated turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
  * camera frames. Shutdown: live stream, turnstiles, server process, Mosquitto, temporary files.
  */
 const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
@@ -36,6 +36,7 @@ const config = loadBenchConfig(process.env);
 const machine = describeMachine();
 const workDir = mkdtempSync(join(tmpdir(), 'turnpike-bench-'));
 const mosquitto = new BenchMosquitto(workDir);
+let gatewayServer: BenchServer | undefined;
 let server: BenchServer | undefined;
 let devices: SimulatedNetwork | undefined;
 let live: LiveStream | undefined;
@@ -46,6 +47,7 @@ function cleanUp(): Promise<void> {
     live?.close();
     await devices?.close().catch(() => {});
     await server?.close().catch(() => {});
+    await gatewayServer?.close().catch(() => {});
     await mosquitto.close().catch(() => {});
     rmSync(workDir, { recursive: true, force: true });
   })();
@@ -55,6 +57,7 @@ function cleanUp(): Promise<void> {
 // Whatever ends this process (a crash included), no broker or server process outlives it.
 process.once('exit', () => {
   server?.killNow();
+  gatewayServer?.killNow();
   mosquitto.killNow();
   rmSync(workDir, { recursive: true, force: true });
 });
@@ -92,8 +95,10 @@ try {
   say(`  ${validations.validationsPerS} validations/s (${validations.denied} denied)`);
 
   await mosquitto.start();
-  server = await new BenchServer({ mqttUrl: mosquitto.url, dataDir: join(workDir, 'server'), nodeArgs: config.serverNodeArgs.split(' ').filter(Boolean) }).start();
-  say(`server process: gateway ${server.gatewayUrl}, ${BENCH_SITES.length} lanes, Mosquitto ${mosquitto.url}`);
+  const nodeArgs = config.serverNodeArgs.split(' ').filter(Boolean);
+  gatewayServer = await new BenchServer({ role: 'gateway', mqttUrl: mosquitto.url, dataDir: join(workDir, 'gateway'), nodeArgs }).start();
+  server = await new BenchServer({ role: 'lanes', mqttUrl: mosquitto.url, dataDir: join(workDir, 'lanes'), gatewayUrl: gatewayServer.gatewayUrl, nodeArgs }).start();
+  say(`gateway process ${gatewayServer.gatewayUrl}; lanes process: ${BENCH_SITES.length} lane controllers; Mosquitto ${mosquitto.url}`);
   const riders = await enrolBenchRiders(server.gatewayUrl, config.riders, config.topUpMinor);
   const pool = new RiderPool(riders, seededRandom(42));
   devices = new SimulatedNetwork({ brokerUrl: mosquitto.url, sites: BENCH_SITES });
@@ -106,7 +111,8 @@ try {
   say(`${riders.length} riders enrolled, ${gates.length} turnstiles online`);
 
   await server.stats();
-  const cpuMeter = new CpuMeter(() => ({ bench: process.pid, server: server?.pid, mosquitto: mosquitto.pid }));
+  await gatewayServer.stats();
+  const cpuMeter = new CpuMeter(() => ({ bench: process.pid, lanes: server?.pid, gateway: gatewayServer?.pid, mosquitto: mosquitto.pid }));
   const cpuBeforeLoad = cpuMeter.read();
   const loadStartedAt = performance.now();
   const benchLoopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -120,9 +126,10 @@ try {
   decisionTimes.recording = false;
   benchLoopDelay.disable();
   const serverUnderLoad = await server.stats();
+  const gatewayUnderLoad = await gatewayServer.stats();
   const cpuLoad = cpuMeter.share(cpuBeforeLoad, cpuMeter.read(), performance.now() - loadStartedAt);
   const cpuText = Object.entries(cpuLoad.percentOfOneCore).map(([name, percent]) => `${name} ${percent}%`).join(', ');
-  say(`  CPU during the load, percent of one core: ${cpuText}; event loop delay p99 bench ${round(benchLoopDelay.percentile(99) / 1e6)} ms, server ${round(serverUnderLoad.eventLoopDelayMs.p99)} ms`);
+  say(`  CPU during the load, percent of one core: ${cpuText}; event loop delay p99 bench ${round(benchLoopDelay.percentile(99) / 1e6)} ms, lanes ${round(serverUnderLoad.eventLoopDelayMs.p99)} ms, gateway ${round(gatewayUnderLoad.eventLoopDelayMs.p99)} ms`);
   const laneDecide = summarise(decisionTimes.decideMs);
   say(`  lanes' own decision time (scan handled to command published) ${JSON.stringify(laneDecide)}`);
   await journeys.drain(config.journeyDrainMs);
@@ -172,7 +179,8 @@ try {
       cpu: cpuLoad,
       laneDecisionMs: laneDecide,
       benchEventLoopDelayMs: { p50: round(benchLoopDelay.percentile(50) / 1e6), p99: round(benchLoopDelay.percentile(99) / 1e6), max: round(benchLoopDelay.max / 1e6) },
-      serverProcess: serverUnderLoad,
+      lanesProcess: serverUnderLoad,
+      gatewayProcess: gatewayUnderLoad,
     },
     passageToCharge: {
       measuredDuring: 'the scan load phase (exits confirmed in its measured part)',
@@ -194,7 +202,7 @@ try {
       denied: frames.tally.denied,
       deniedByReason: frames.tally.deniedByReason,
       failures: frames.tally.failures,
-      serverProcess: serverAfterFrames,
+      lanesProcess: serverAfterFrames,
     },
     validations: { ...validations, elapsedMs: round(validations.elapsedMs) },
   };

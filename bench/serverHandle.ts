@@ -39,7 +39,7 @@ export class BenchServer {
     return this.child?.pid;
   }
 
-  constructor(private readonly options: { mqttUrl: string; dataDir: string; nodeArgs?: string[] }) {}
+  constructor(private readonly options: { role: 'gateway' | 'lanes'; mqttUrl: string; dataDir: string; gatewayUrl?: string; nodeArgs?: string[] }) {}
 
   async start(): Promise<this> {
     const script = join(REPO_ROOT, 'bench', 'serverProcess.ts');

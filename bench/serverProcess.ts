@@ -2,36 +2,44 @@ import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { seedDemoNetwork } from '../db/seeds/demoNetwork.js';
-import { DemoNetwork } from '../demo/demoNetwork.js';
 import { gatewayConfig } from '../gateway/config.js';
+import { Gateway } from '../gateway/gateway.js';
+import { parseLaneConfig } from '../lanes/config.js';
+import { MemoryHotStore } from '../lanes/hotstate/memoryHotStore.js';
+import { LaneController } from '../lanes/laneController.js';
 import { jsonLogger } from '../lanes/log.js';
 import { BENCH_SITES } from './benchSites.js';
 
 /**
- * The server side of the benchmark, in its own process (its own core), as a station's lane
- * controllers and the gateway would run apart from the gates: a DemoNetwork without devices on
- * the benchmark's Mosquitto, SQLite in the given folder, hot state in this process.
+ * One server side of the benchmark in its own process, as they run in service: the gateway (a
+ * central server) or the ten stations' lane controllers (station hardware), never sharing an
+ * event loop. On the benchmark's Mosquitto, SQLite in the given folder, lanes' hot state shared
+ * in their process.
  *
  * Talks to main.ts over stdio, one JSON object a line: it writes {"event":"ready",...} once
  * serving; "stats" on stdin answers {"event":"stats",...}; the end of stdin (or SIGTERM) closes
  * everything, so the process never outlives the benchmark.
  */
-const [mqttUrl, dataDir] = process.argv.slice(2);
-if (!mqttUrl || !dataDir) {
-  console.error('usage: serverProcess.ts <mqttUrl> <dataDir>');
+const [role, mqttUrl, dataDir, gatewayUrlArg] = process.argv.slice(2);
+if ((role !== 'gateway' && role !== 'lanes') || !mqttUrl || !dataDir || (role === 'lanes' && !gatewayUrlArg)) {
+  console.error('usage: serverProcess.ts gateway <mqttUrl> <dataDir> | lanes <mqttUrl> <dataDir> <gatewayUrl>');
   process.exit(2);
 }
 
 const quietLogger = { ...jsonLogger(), info() {} };
-const network = new DemoNetwork({
-  sites: BENCH_SITES,
-  mqttUrl,
-  brokerPort: 0,
-  gateway: gatewayConfig({ httpPort: 0, sqliteFile: join(dataDir, 'gateway.sqlite') }),
-  dataDir,
-  devices: false,
-  laneLogger: quietLogger,
-});
+const gateway = role === 'gateway' ? new Gateway({ config: gatewayConfig({ httpPort: 0, sqliteFile: join(dataDir, 'gateway.sqlite'), mqttUrl }) }) : undefined;
+const hotStore = new MemoryHotStore({});
+const lanes =
+  role === 'lanes'
+    ? BENCH_SITES.map(
+        (site) =>
+          new LaneController({
+            config: parseLaneConfig({ siteId: site.id, mode: site.mode, gatewayUrl: gatewayUrlArg, mqttUrl, journalFile: join(dataDir, `lane-${site.id}.sqlite`) }),
+            hotStore,
+            logger: quietLogger,
+          }),
+      )
+    : [];
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 // The gateway's SQL by statement shape since the last "stats": where its time per passage goes.
 const queries = new Map<string, number>();
@@ -48,13 +56,13 @@ function send(message: object): void {
 }
 
 function stats(): object {
-  const lanes = [...network.lanes.values()].map((lane) => lane.stats());
-  const sum = (pick: (stats: (typeof lanes)[number]) => number) => lanes.reduce((total, stats) => total + pick(stats), 0);
+  const laneStats = lanes.map((lane) => lane.stats());
+  const sum = (pick: (stats: (typeof laneStats)[number]) => number) => laneStats.reduce((total, stats) => total + pick(stats), 0);
   const deniedByReason: Record<string, number> = {};
-  for (const lane of lanes) for (const [reason, count] of Object.entries(lane.deniedByReason)) deniedByReason[reason] = (deniedByReason[reason] ?? 0) + count;
+  for (const lane of laneStats) for (const [reason, count] of Object.entries(lane.deniedByReason)) deniedByReason[reason] = (deniedByReason[reason] ?? 0) + count;
   const result = {
     event: 'stats',
-    lanes: lanes.length,
+    lanes: laneStats.length,
     opened: sum((s) => s.decisions.opened),
     denied: sum((s) => s.decisions.denied),
     passed: sum((s) => s.decisions.passed),
@@ -81,10 +89,12 @@ function stats(): object {
 function close(): Promise<void> {
   closing ??= (async () => {
     loopDelay.disable();
-    if (countingQueries) network.gateway.knex.off('query', countQuery);
+    if (countingQueries) gateway?.knex.off('query', countQuery);
     commands?.close();
     process.stdin.destroy();
-    await network.close();
+    for (const lane of lanes) await lane.close();
+    await hotStore.close();
+    await gateway?.close();
   })();
   return closing;
 }
@@ -93,19 +103,22 @@ process.on('SIGTERM', () => void close());
 process.on('SIGINT', () => void close());
 
 try {
-  await network.start();
-  await seedDemoNetwork(network.gateway.knex, BENCH_SITES);
-  network.gateway.knex.on('query', countQuery);
-  countingQueries = true;
+  if (gateway) {
+    await gateway.start();
+    await seedDemoNetwork(gateway.knex, BENCH_SITES);
+    gateway.knex.on('query', countQuery);
+    countingQueries = true;
+  }
+  for (const lane of lanes) await lane.start();
   loopDelay.enable();
   commands = createInterface({ input: process.stdin });
   commands.on('line', (line) => {
     if (line.trim() === 'stats') send(stats());
   });
   commands.on('close', () => void close());
-  send({ event: 'ready', gatewayUrl: network.gateway.url, lanes: network.lanes.size });
+  send({ event: 'ready', gatewayUrl: gateway?.url ?? gatewayUrlArg, lanes: lanes.length });
 } catch (error) {
-  console.error(`bench server: ${(error as Error).stack ?? String(error)}`);
+  console.error(`bench ${role} server: ${(error as Error).stack ?? String(error)}`);
   await close().catch(() => {});
   process.exitCode = 1;
 }

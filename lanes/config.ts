@@ -51,6 +51,8 @@ export const LaneConfigSchema = z
     outboxRetryMaxMs: positiveInt.default(30_000),
     credentialCacheSize: positiveInt.default(50_000),
     maxPayloadBytes: positiveInt.default(1_048_576),
+    /** How often a worker thread checkpoints the journal's WAL (never inside a scan's commit). */
+    walCheckpointIntervalMs: positiveInt.default(1000),
   })
   .transform((raw) => ({
     ...raw,

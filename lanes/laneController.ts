@@ -14,6 +14,7 @@ import type { HotStore } from './hotstate/hotStore.js';
 import { createHotStore } from './hotstate/createHotStore.js';
 import { DecisionJournal } from './journal/journal.js';
 import { openLaneDatabase, type LaneDatabase } from './journal/laneDatabase.js';
+import { WalCheckpointer } from './journal/walCheckpointer.js';
 import { connectLaneMqtt } from './laneMqtt.js';
 import { jsonLogger, type LaneLogger } from './log.js';
 import { OutboxForwarder } from './outbox/forwarder.js';
@@ -52,6 +53,7 @@ interface Running {
   reporter: LaneStatusReporter;
   listener: (topic: string, payload: Buffer) => void;
   expiryTimer: NodeJS.Timeout;
+  checkpointer: WalCheckpointer;
 }
 
 /**
@@ -92,6 +94,11 @@ export class LaneController {
     const db = openLaneDatabase(config.journalFile);
     const resources: Partial<Running> = { db };
     try {
+      if (config.journalFile !== ':memory:') {
+        db.pragma('wal_autocheckpoint = 0');
+        resources.checkpointer = new WalCheckpointer(config.journalFile, config.walCheckpointIntervalMs, (error) => logger.warn('journal.checkpoint_failed', { error }));
+        resources.checkpointer.start();
+      }
       const ownsHotStore = !this.options.hotStore;
       const hotStore = this.options.hotStore ?? createHotStore(config, clock, logger);
       if (ownsHotStore) await hotStore.start();
@@ -184,6 +191,7 @@ export class LaneController {
     await resources.forwarder?.close();
     await resources.trustSync?.close();
     if (resources.hotStore && resources.ownsHotStore) await resources.hotStore.close();
+    await resources.checkpointer?.close();
     resources.db?.close();
   }
 
