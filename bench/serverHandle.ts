@@ -43,7 +43,7 @@ export class BenchServer {
 
   async start(): Promise<this> {
     const script = join(REPO_ROOT, 'bench', 'serverProcess.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', ...(this.options.nodeArgs ?? []), script, this.options.mqttUrl, this.options.dataDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...(this.options.nodeArgs ?? []), script, this.options.role, this.options.mqttUrl, this.options.dataDir, ...(this.options.gatewayUrl ? [this.options.gatewayUrl] : [])], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
