@@ -23,6 +23,12 @@ export const BenchConfigSchema = z.object({
   walkThrough: z.preprocess((value) => (typeof value === 'string' ? !['0', 'false', 'no'].includes(value.toLowerCase()) : value), z.boolean()).default(true),
   /** How long to wait after the load for journeys still being charged. */
   journeyDrainMs: int(0).default(5_000),
+  /** PostgreSQL for journeys_priced_per_s (a schema of its own is created and dropped); SQLite is measured too, for comparison. */
+  databaseUrl: z.string().default('postgres://postgres@127.0.0.1:5432/test'),
+  /** Riders whose business day the pricing phase feeds through the lane API's path (4 or 5 journeys each). */
+  pricingRiders: int(100).default(10_000),
+  /** Lane batches in flight at once in the pricing phase. */
+  pricingConcurrency: int(1).default(1),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -41,6 +47,9 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   validationCredentials: 'BENCH_VALIDATION_CREDENTIALS',
   walkThrough: 'BENCH_WALK_THROUGH',
   journeyDrainMs: 'BENCH_JOURNEY_DRAIN_MS',
+  databaseUrl: 'DATABASE_URL',
+  pricingRiders: 'BENCH_PRICING_RIDERS',
+  pricingConcurrency: 'BENCH_PRICING_CONCURRENCY',
   serverNodeArgs: 'BENCH_SERVER_NODE_ARGS',
 };
 

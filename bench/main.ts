@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { redactUrl } from '../db/connect.js';
 import { SimulatedNetwork } from '../simulator/network.js';
 import type { Turnstile } from '../simulator/devices/turnstile.js';
 import { seededRandom } from '../simulator/random.js';
@@ -14,6 +15,7 @@ import { JourneyWatch } from './journeyWatch.js';
 import { LaneDecisionTimes } from './laneDecisionTimes.js';
 import { LiveStream } from './liveStream.js';
 import { describeMachine } from './machine.js';
+import { measurePricing, type PricingResult } from './pricingThroughput.js';
 import { BenchMosquitto } from './mosquitto.js';
 import { formatTable, writeResults, type BenchResults } from './report.js';
 import { enrolBenchRiders, RiderPool } from './riderPool.js';
@@ -24,8 +26,8 @@ import { measureValidations } from './validationThroughput.js';
 
 /**
  * `npm run bench`: the gate's latency and throughput on this machine (docs/operations.md,
- * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); then
- * a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
+ * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); journeys
+ * priced per second on PostgreSQL, then SQLite (pricingThroughput.ts); then a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
  * they run in service), and 40 simulated turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
  * camera frames. Shutdown: live stream, turnstiles, server process, Mosquitto, temporary files.
  */
@@ -94,6 +96,13 @@ try {
   const validations = await measureValidations({ validations: config.validations, credentials: config.validationCredentials });
   say(`  ${validations.validationsPerS} validations/s (${validations.denied} denied)`);
 
+  say(`pricing: ${config.pricingRiders} riders' business day in lane batches (storePassageBatch + JourneyPairer, in process), PostgreSQL ${redactUrl(config.databaseUrl)}, then SQLite`);
+  const pricingOptions = { riders: config.pricingRiders, concurrency: config.pricingConcurrency, maxBatch: 500, maxWaitMs: 20 * 60_000 };
+  const pricing: PricingResult = await measurePricing({ ...pricingOptions, databaseUrl: config.databaseUrl });
+  say(`  PostgreSQL: ${pricing.journeysPricedPerS} journeys/s (${pricing.journeys} journeys, ${pricing.batches} batches of ${pricing.meanBatch} passages on average, ${pricing.queriesPerJourney} queries per journey, one by one ${JSON.stringify(pricing.oneByOne)})`);
+  const pricingSqlite = await measurePricing(pricingOptions);
+  say(`  SQLite: ${pricingSqlite.journeysPricedPerS} journeys/s (${pricingSqlite.queriesPerJourney} queries per journey)`);
+
   await mosquitto.start();
   const nodeArgs = config.serverNodeArgs.split(' ').filter(Boolean);
   gatewayServer = await new BenchServer({ role: 'gateway', mqttUrl: mosquitto.url, dataDir: join(workDir, 'gateway'), nodeArgs }).start();
@@ -150,6 +159,7 @@ try {
     frame_to_command_p99_ms: frameFigures.p99,
     validations_per_s: validations.validationsPerS,
     passage_to_charge_p99_ms: charges.p99,
+    journeys_priced_per_s: pricing.journeysPricedPerS,
     machine,
     samples: {
       scan_to_command_p50_ms: scans.n,
@@ -157,6 +167,7 @@ try {
       frame_to_command_p99_ms: frameFigures.n,
       validations_per_s: validations.validations,
       passage_to_charge_p99_ms: charges.n,
+      journeys_priced_per_s: pricing.journeys,
     },
     measuredAt: new Date().toISOString(),
     scanLoad: {
@@ -205,12 +216,14 @@ try {
       lanesProcess: serverAfterFrames,
     },
     validations: { ...validations, elapsedMs: round(validations.elapsedMs) },
+    pricing: { path: 'storePassageBatch then JourneyPairer.pairTokens, in process (the lane API route without HTTP)', ...pricingOptions, postgresql: pricing, sqlite: pricingSqlite },
   };
   writeResults(RESULTS_FILE, results);
   console.log(`\n${formatTable(results)}\n`);
   console.log(`scan load: ${load.tally.scans} scans, ${load.tally.denied} denied ${JSON.stringify(load.tally.deniedByReason)}, ${load.tally.failureCount} failed ${JSON.stringify(load.tally.failures)}`);
   console.log(`frames: ${frames.unreadable} of ${frameFigures.n} unreadable (FRAME_UNREADABLE, included in frame_to_command_p99_ms; readable only: p99 ${summarise(frames.readableLatenciesMs).p99} ms)`);
   console.log(`CPU during the scan load, percent of one core: ${cpuText} (machine ${cpuLoad.machinePercentOfAllCores}% of all cores busy)`);
+  console.log(`journeys priced: PostgreSQL ${pricing.journeysPricedPerS}/s, SQLite ${pricingSqlite.journeysPricedPerS}/s (${pricing.journeys} journeys)`);
   console.log(`passage to charge: measured during the scan load over ${charges.n} journeys; ${journeys.outstanding} not charged in time`);
   console.log(`written to ${RESULTS_FILE}`);
 } catch (error) {

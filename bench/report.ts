@@ -9,6 +9,7 @@ export const TARGETS = {
   frame_to_command_p99_ms: { target: 50, better: 'lower' },
   validations_per_s: { target: 6000, better: 'higher' },
   passage_to_charge_p99_ms: { target: 2000, better: 'lower' },
+  journeys_priced_per_s: { target: 5000, better: 'higher' },
 } as const;
 
 export type FigureKey = keyof typeof TARGETS;

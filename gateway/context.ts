@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config.js';
 import type { UnitOfWork } from './db/unitOfWork.js';
 import type { LiveHub } from './live/liveHub.js';
 import type { Metrics } from './metrics.js';
+import type { NetworkCatalogCache } from './network/catalogCache.js';
 import type { TrustPublisher } from './trust/trustPublisher.js';
 
 /** What every gateway service is given: injected, never imported as a global. */
@@ -17,6 +18,8 @@ export interface GatewayContext {
   trust: TrustPublisher;
   live: LiveHub;
   metrics: Metrics;
+  /** Operators, sites and tariffs as pricing needs them, kept between batches. */
+  catalog: NetworkCatalogCache;
 }
 
 /** Publish trust changes made in this unit of work once it has committed. */

@@ -18,6 +18,7 @@ import { JourneyPairer } from './journeys/journeyPairer.js';
 import { LaneFeed } from './live/laneFeed.js';
 import { LiveHub } from './live/liveHub.js';
 import { Metrics } from './metrics.js';
+import { NetworkCatalogCache } from './network/catalogCache.js';
 import { TrustPublisher } from './trust/trustPublisher.js';
 
 export interface GatewayOptions {
@@ -103,7 +104,7 @@ export class Gateway {
         this.mqttClient = await connectMqtt(this.config.mqttUrl, { clientId: `turnpike-gateway-${this.ids().slice(-12)}` });
         this.ownsMqtt = true;
       }
-      const ctx: GatewayContext = { config: this.config, knex: this.knexInstance, clock: this.clock, ids: this.ids, trust: this.trust, live: this.live, metrics: this.metrics };
+      const ctx: GatewayContext = { config: this.config, knex: this.knexInstance, clock: this.clock, ids: this.ids, trust: this.trust, live: this.live, metrics: this.metrics, catalog: new NetworkCatalogCache(this.knexInstance) };
       this.context = ctx;
       await ensureIssuerKey(ctx);
       if (this.mqttClient) await this.laneFeed.start(this.mqttClient);

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:net';
+import { describePortHolder } from './portHolder.js';
 
 /** Raised when a port the embedded default wants is taken: says what, where, and how to move it. */
 export class PortInUseError extends Error {
   readonly code = 'PORT_IN_USE';
-  constructor(readonly what: string, readonly port: number, readonly envVar: string, options?: ErrorOptions) {
-    super(`${what} cannot listen on 127.0.0.1:${port}: the port is already in use by another process. Stop it, or set ${envVar} to another port.`, options);
+  constructor(readonly what: string, readonly port: number, readonly envVar: string, options?: ErrorOptions, readonly holder = describePortHolder(port)) {
+    super(`${what} cannot listen on 127.0.0.1:${port}: the port is already in use by ${holder ?? 'another process'}. Stop it, or set ${envVar} to another port.`, options);
     this.name = 'PortInUseError';
   }
 }

@@ -48,15 +48,24 @@ export interface RiderPricing {
  * passages changes nothing. Earlier journeys keep their fares.
  */
 export async function priceAmongRiderJourneys(trx: Knex.Transaction, catalog: NetworkCatalog, owner: { riderId: string | null; tokenId: string }, fresh: Journey[], fromMs: number, excludedIds: ReadonlySet<string>): Promise<RiderPricing> {
-  const freshIds = new Set(fresh.map((journey) => journey.id));
   const rows: Array<Record<string, unknown>> = await trx('journeys')
     .where(owner.riderId ? { rider_id: owner.riderId } : { token_id: owner.tokenId })
     .where('started_at', '>', fromMs - PRICING_REACH_MS)
     .where('started_at', '<', fromMs + PRICING_REACH_MS)
     .whereNot('status', 'void')
     .select();
-  const stored = rows.map(journeyFromRow).filter((journey) => !freshIds.has(journey.id) && !excludedIds.has(journey.id));
-  const all = [...stored, ...fresh].sort(compareLegs);
+  return priceAmongJourneys(rows.map(journeyFromRow), catalog, fresh, fromMs, excludedIds);
+}
+
+/**
+ * The pure half of priceAmongRiderJourneys: `stored` holds (at least) the owner's journeys that
+ * are not void and started within PRICING_REACH_MS of fromMs; others are ignored.
+ */
+export function priceAmongJourneys(stored: readonly Journey[], catalog: NetworkCatalog, fresh: Journey[], fromMs: number, excludedIds: ReadonlySet<string>): RiderPricing {
+  const freshIds = new Set(fresh.map((journey) => journey.id));
+  const reach = (journey: Journey) => journey.status !== 'void' && journey.startedAt > fromMs - PRICING_REACH_MS && journey.startedAt < fromMs + PRICING_REACH_MS;
+  const others = stored.filter((journey) => reach(journey) && !freshIds.has(journey.id) && !excludedIds.has(journey.id));
+  const all = [...others, ...fresh].sort(compareLegs);
 
   const history: PricedLeg[] = [];
   const result: RiderPricing = { fresh: [], others: [] };

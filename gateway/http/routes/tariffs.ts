@@ -23,7 +23,9 @@ export function tariffsRouter(ctx: GatewayContext): Router {
 
   router.post('/operators/:operatorId/tariffs', async (request, response) => {
     const body = parseInput(AddTariffRequest, request.body);
-    response.status(201).json(await addTariffVersion(ctx.knex, ctx.clock.now(), request.params.operatorId, body));
+    const tariff = await addTariffVersion(ctx.knex, ctx.clock.now(), request.params.operatorId, body);
+    ctx.catalog.invalidate();
+    response.status(201).json(tariff);
   });
 
   return router;

@@ -1,0 +1,135 @@
+import type { Knex } from 'knex';
+import { chunks, rowsOf, valuesSql } from '../db/bulk.js';
+import { toNumber } from '../db/rows.js';
+import { journeyFromRow, type Journey } from './journeyRecords.js';
+import { windowPassageFromRow, type PassageKey, type WindowPassage } from './reconcilePlan.js';
+import { PRICING_REACH_MS } from './riderPricing.js';
+
+/**
+ * The reads of a batch of tokens, one statement each (per chunk of ids), so that pairing and
+ * pricing a whole lane batch costs a fixed number of queries (batchPairer.ts).
+ */
+type Db = Knex.Transaction;
+
+export interface TokenOwner {
+  tokenId: string;
+  riderId: string;
+  status: string;
+  currency: string;
+  name: string;
+  payLaterLimitMinor: number;
+}
+
+export async function loadTokenOwners(trx: Db, tokenIds: readonly string[]): Promise<Map<string, TokenOwner>> {
+  const owners = new Map<string, TokenOwner>();
+  for (const part of chunks(tokenIds)) {
+    const rows = await trx('tokens').join('riders', 'riders.id', 'tokens.rider_id').whereIn('tokens.id', part)
+      .select('tokens.id as token_id', 'riders.id as rider_id', 'riders.status', 'riders.currency', 'riders.name', 'riders.pay_later_limit_minor');
+    for (const row of rows) owners.set(String(row.token_id), { tokenId: String(row.token_id), riderId: String(row.rider_id), status: String(row.status), currency: String(row.currency), name: String(row.name), payLaterLimitMinor: toNumber(row.pay_later_limit_minor) });
+  }
+  return owners;
+}
+
+/** Riders that pay for someone or have someone pay for them. */
+export async function loadFamilyRiders(trx: Db, riderIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(riderIds)) {
+    const rows = await trx('family_links').whereIn('member_rider_id', part).orWhereIn('payer_rider_id', part).select('member_rider_id', 'payer_rider_id');
+    for (const row of rows) found.add(String(row.member_rider_id)).add(String(row.payer_rider_id));
+  }
+  return found;
+}
+
+/**
+ * Each token's passages from the time of its last exit strictly before `from` (all of them if
+ * none): a superset of what reconcileToken reads, cut to the window by windowAfterBoundary.
+ */
+export async function loadTokenPassages(trx: Db, froms: ReadonlyMap<string, PassageKey>): Promise<Map<string, WindowPassage[]>> {
+  const byToken = new Map<string, WindowPassage[]>();
+  for (const part of chunks([...froms.entries()])) {
+    const values = valuesSql(part.map(([tokenId, from]) => [tokenId, from.passedAt]), ['text', 'bigint']);
+    const result = await trx.raw(
+      `WITH f(token_id, from_at) AS (VALUES ${values.sql}),
+       b AS (SELECT f.token_id, (SELECT MAX(p.passed_at) FROM passages p WHERE p.token_id = f.token_id AND p.direction = 'exit' AND p.passed_at < f.from_at) AS boundary_at FROM f)
+       SELECT p.token_id, p.id, p.direction, p.station_id, p.mode, p.passed_at, p.received_at, p.fare_class, p.journey_id
+       FROM b JOIN passages p ON p.token_id = b.token_id AND p.passed_at >= COALESCE(b.boundary_at, -1)`,
+      values.bindings,
+    );
+    for (const row of rowsOf(result)) {
+      const tokenId = String(row.token_id);
+      const list = byToken.get(tokenId) ?? [];
+      list.push(windowPassageFromRow(row));
+      byToken.set(tokenId, list);
+    }
+  }
+  return byToken;
+}
+
+export async function loadJourneysById(trx: Db, ids: readonly string[]): Promise<Map<string, Journey>> {
+  const found = new Map<string, Journey>();
+  for (const part of chunks(ids)) for (const row of await trx('journeys').whereIn('id', part).select()) found.set(String(row.id), journeyFromRow(row));
+  return found;
+}
+
+/** Each rider's journeys that are not void and began within PRICING_REACH_MS of [fromMs, toMs]. */
+export async function loadRiderJourneys(trx: Db, ranges: ReadonlyMap<string, { fromMs: number; toMs: number }>): Promise<Map<string, Journey[]>> {
+  const byRider = new Map<string, Journey[]>();
+  for (const part of chunks([...ranges.entries()])) {
+    const values = valuesSql(part.map(([riderId, range]) => [riderId, range.fromMs - PRICING_REACH_MS, range.toMs + PRICING_REACH_MS]), ['text', 'bigint', 'bigint']);
+    const result = await trx.raw(
+      `WITH r(rider_id, lo, hi) AS (VALUES ${values.sql})
+       SELECT j.* FROM journeys j JOIN r ON j.rider_id = r.rider_id WHERE j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void'`,
+      values.bindings,
+    );
+    for (const row of rowsOf(result)) {
+      const journey = journeyFromRow(row);
+      const list = byRider.get(journey.riderId!) ?? [];
+      list.push(journey);
+      byRider.set(journey.riderId!, list);
+    }
+  }
+  return byRider;
+}
+
+export async function loadBalances(trx: Db, accountIds: readonly string[]): Promise<Map<string, number>> {
+  const balances = new Map<string, number>(accountIds.map((id) => [id, 0]));
+  for (const part of chunks(accountIds)) {
+    const rows: Array<Record<string, unknown>> = await trx('ledger_entries').whereIn('account_id', part).groupBy('account_id').select('account_id').sum({ total: 'amount_minor' });
+    for (const row of rows) balances.set(String(row.account_id), toNumber(row.total ?? 0));
+  }
+  return balances;
+}
+
+/** Journeys that already have a charge or adjust posting (a later one is a correction). */
+export async function loadChargedJourneys(trx: Db, journeyIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(journeyIds)) {
+    const rows = await trx('postings').whereIn('journey_id', part).whereIn('kind', ['charge', 'adjust']).distinct('journey_id');
+    for (const row of rows) found.add(String(row.journey_id));
+  }
+  return found;
+}
+
+export async function loadExistingKeys(trx: Db, keys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(keys)) for (const row of await trx('postings').whereIn('idempotency_key', part).select('idempotency_key')) found.add(String(row.idempotency_key));
+  return found;
+}
+
+export interface DebtorState {
+  /** Open arrears records (not settled). */
+  open: Array<{ state: string; graceEndsAt: number }>;
+  tokens: Array<{ tokenId: string; denyReason: string | null }>;
+}
+
+/** What the arrears cycle reads for each rider: open debts, and the deny state of every token. */
+export async function loadDebtorStates(trx: Db, riderIds: readonly string[]): Promise<Map<string, DebtorState>> {
+  const states = new Map<string, DebtorState>(riderIds.map((id) => [id, { open: [], tokens: [] }]));
+  for (const part of chunks(riderIds)) {
+    const arrears = await trx('arrears').whereIn('owner_id', part).whereNot('state', 'settled').select('owner_id', 'state', 'grace_ends_at');
+    for (const row of arrears) states.get(String(row.owner_id))?.open.push({ state: String(row.state), graceEndsAt: toNumber(row.grace_ends_at) });
+    const tokens = await trx('tokens').leftJoin('deny_list', 'deny_list.token_id', 'tokens.id').whereIn('tokens.rider_id', part).select('tokens.id', 'tokens.rider_id', 'deny_list.reason');
+    for (const row of tokens) states.get(String(row.rider_id))?.tokens.push({ tokenId: String(row.id), denyReason: (row.reason as string | null) ?? null });
+  }
+  return states;
+}

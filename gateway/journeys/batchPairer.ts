@@ -1,0 +1,115 @@
+import type { GatewayContext } from '../context.js';
+import { chunks, lockKeysForTransaction, updateTextColumn } from '../db/bulk.js';
+import { inTransaction } from '../db/unitOfWork.js';
+import { accountId } from '../ledger/accounts.js';
+import type { NetworkCatalog } from '../network/networkCatalog.js';
+import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges } from './batchCharges.js';
+import { loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyRiders, loadJourneysById, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
+import { targetChargeMinor } from './chargeJourney.js';
+import { journeyToRow, type Journey } from './journeyRecords.js';
+import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey } from './reconcilePlan.js';
+import { priceAmongJourneys } from './riderPricing.js';
+
+interface TokenPlan {
+  tokenId: string;
+  owner: TokenOwner;
+  saves: Array<{ journey: Journey; exists: boolean }>;
+  links: Array<{ id: string; value: string | null }>;
+}
+
+/**
+ * Pair, price and post a batch of tokens in one transaction with a fixed number of statements:
+ * lock every token, then every rider (one ordered statement each, lockKeysForTransaction), read
+ * the state of all of them at once (batchLoad.ts), make reconcileToken's decisions in memory
+ * (reconcilePlan.ts, riderPricing.ts, batchCharges.ts) and write journeys, passage links,
+ * postings and arrears in bulk. A rider is independent of every other (no family payer on
+ * either side, one token in the batch), so the result is what pairing the tokens one by one
+ * gives. Tokens this cannot decide alike (family payers, several tokens of one rider, unknown
+ * tokens, money given back, an arrears cycle that acts) are returned for reconcileToken.
+ */
+export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, froms: ReadonlyMap<string, PassageKey>): Promise<{ oneByOne: string[] }> {
+  return inTransaction(ctx.knex, async (unit) => {
+    const { trx } = unit;
+    const now = ctx.clock.now();
+    const tokenIds = [...froms.keys()];
+    await lockKeysForTransaction(trx, tokenIds.map((tokenId) => `token:${tokenId}`));
+    const owners = await loadTokenOwners(trx, tokenIds);
+    const tokensOfRider = new Map<string, number>();
+    for (const owner of owners.values()) tokensOfRider.set(owner.riderId, (tokensOfRider.get(owner.riderId) ?? 0) + 1);
+    const family = await loadFamilyRiders(trx, [...tokensOfRider.keys()]);
+    const oneByOne = new Set<string>();
+    const batchable = tokenIds.filter((tokenId) => {
+      const owner = owners.get(tokenId);
+      const reason = !owner ? 'unknown token' : tokensOfRider.get(owner.riderId)! > 1 ? 'several tokens' : family.has(owner.riderId) ? 'family payer' : undefined;
+      if (reason) {
+        oneByOne.add(tokenId);
+        ctx.metrics.increment(`pairing.one_by_one.${reason.replaceAll(' ', '_')}`);
+      }
+      return !reason;
+    });
+    await lockKeysForTransaction(trx, batchable.map((tokenId) => `rider:${owners.get(tokenId)!.riderId}`));
+
+    const passages = await loadTokenPassages(trx, new Map(batchable.map((tokenId) => [tokenId, froms.get(tokenId)!])));
+    const derivedByToken = batchable.flatMap((tokenId) => {
+      const window = windowAfterBoundary(passages.get(tokenId) ?? [], froms.get(tokenId)!);
+      if (window.length === 0) return [];
+      const owner = owners.get(tokenId)!;
+      return [{ tokenId, owner, window, ...deriveJourneys(ctx.config, catalog, now, tokenId, owner.riderId, window) }];
+    });
+    const storedAll = await loadJourneysById(trx, derivedByToken.flatMap((item) => item.referencedIds));
+    const withVoids = derivedByToken.map((item) => {
+      const stored = new Map(item.referencedIds.flatMap((id) => (storedAll.has(id) ? [[id, storedAll.get(id)!] as const] : [])));
+      return { ...item, stored, ...planVoids(item.derived, stored) };
+    });
+    const ranges = new Map(withVoids.filter((item) => Number.isFinite(item.fromMs)).map((item) => [item.owner.riderId, { fromMs: item.fromMs, toMs: item.fromMs }]));
+    const riderJourneys = await loadRiderJourneys(trx, ranges);
+    const plans: TokenPlan[] = withVoids.map((item) => {
+      const pricing = Number.isFinite(item.fromMs) ? priceAmongJourneys(riderJourneys.get(item.owner.riderId) ?? [], catalog, [...item.derived.values()], item.fromMs, item.voidedIds) : { fresh: [], others: [] };
+      const saves = [...item.voided.map((journey) => ({ journey, exists: true })), ...planPricedSaves(item.stored, pricing)];
+      return { tokenId: item.tokenId, owner: item.owner, saves, links: passageLinks(item.window, item.pairing).map((link) => ({ id: link.id, value: link.journeyId })) };
+    });
+
+    const posting = plans.filter((plan) => plan.saves.some(({ journey }) => targetChargeMinor(journey) !== journey.chargedMinor && journey.operatorId));
+    const postedBefore = posting.flatMap((plan) => plan.saves.filter((save) => save.exists).map((save) => save.journey.id));
+    const [charged, existingKeys, balances, debtors] = [
+      await loadChargedJourneys(trx, postedBefore),
+      await loadExistingKeys(trx, posting.flatMap((plan) => plan.saves.flatMap(({ journey }) => [`charge:${journey.id}`, `adjust:${journey.id}:r${journey.revision}`]))),
+      await loadBalances(trx, posting.map((plan) => accountId('rider_wallet', plan.owner.riderId, plan.owner.currency))),
+      await loadDebtorStates(trx, posting.map((plan) => plan.owner.riderId)),
+    ];
+
+    const ledger = emptyLedgerWrites();
+    const journeyRows: Array<Record<string, unknown>> = [];
+    const links: TokenPlan['links'] = [];
+    const changed: Array<{ journey: Journey; postedMinor: number }> = [];
+    for (const plan of plans) {
+      const { riderId, currency } = plan.owner;
+      const charges = new RiderCharges(ctx, now, plan.owner, balances.get(accountId('rider_wallet', riderId, currency)) ?? 0, charged, existingKeys, debtors.get(riderId) ?? { open: [], tokens: [] });
+      try {
+        const saved = plan.saves.map(({ journey }) => {
+          const postedMinor = charges.charge(journey);
+          return { journey: { ...journey, chargedMinor: journey.chargedMinor + postedMinor }, postedMinor };
+        });
+        if (saved.some((item) => item.postedMinor !== 0)) charges.settle();
+        mergeLedgerWrites(ledger, charges.writes);
+        journeyRows.push(...saved.map((item) => journeyToRow(item.journey, now)));
+        links.push(...plan.links);
+        changed.push(...saved);
+      } catch (error) {
+        if (!(error instanceof NeedsOneByOne)) throw error;
+        oneByOne.add(plan.tokenId);
+        ctx.metrics.increment(`pairing.one_by_one.${error.message.replaceAll(' ', '_')}`);
+      }
+    }
+
+    if (ledger.accounts.size) await trx('accounts').insert([...ledger.accounts.values()]).onConflict('id').ignore();
+    for (const part of chunks(journeyRows, 200)) await trx('journeys').insert(part).onConflict('id').merge();
+    await updateTextColumn(trx, 'passages', 'journey_id', links);
+    for (const part of chunks(ledger.postings)) await trx('postings').insert(part);
+    for (const part of chunks(ledger.entries)) await trx('ledger_entries').insert(part);
+    for (const part of chunks(ledger.arrears)) await trx('arrears').insert(part);
+    for (const part of chunks(ledger.arrearsEvents)) await trx('arrears_events').insert(part);
+    for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
+    return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)) };
+  });
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
+import { DAY_START, loadCapsAndTransfers } from '../../../bench/pricingThroughput.js';
+import { benchRiders, laneBatches, riderDay, seedBenchRiders } from '../../../bench/pricingWorkload.js';
+import { seedDemoNetwork } from '../../../db/seeds/demoNetwork.js';
+import { gatewayConfig } from '../../../gateway/config.js';
+import type { GatewayContext } from '../../../gateway/context.js';
+import { JourneyPairer } from '../../../gateway/journeys/journeyPairer.js';
+import { LiveHub } from '../../../gateway/live/liveHub.js';
+import { Metrics } from '../../../gateway/metrics.js';
+import { NetworkCatalogCache } from '../../../gateway/network/catalogCache.js';
+import { storePassageBatch } from '../../../gateway/passages/ingestPassages.js';
+import { TrustPublisher } from '../../../gateway/trust/trustPublisher.js';
+import { addTariffVersion } from '../../../gateway/tariffs/tariffStore.js';
+import { checkLedger } from '../../../gateway/ledger/consistencyChecks.js';
+import { ManualClock } from '../../../protocol/clock.js';
+import { uuidv7 } from '../../../protocol/ids.js';
+import { seededRandom } from '../../../simulator/random.js';
+import { openTestDatabase, type TestDatabase } from '../../support/environment.js';
+
+const HOUR = 3_600_000;
+
+function contextFor(knex: Knex, clock: ManualClock): GatewayContext {
+  return { config: gatewayConfig({ httpPort: 0, sweepIntervalMs: 0 }), knex, clock, ids: uuidv7, trust: new TrustPublisher(() => undefined), live: new LiveHub(), metrics: new Metrics(), catalog: new NetworkCatalogCache(knex) };
+}
+
+/** What pairing decided, without the ids and times that differ between two runs. */
+async function outcome(knex: Knex) {
+  const journeys = await knex('journeys').orderBy('id').select('id', 'rider_id', 'status', 'fare_minor', 'charged_minor', 'fare_rule', 'fare_breakdown', 'revision');
+  const passages = await knex('passages').orderBy('id').select('id', 'journey_id');
+  const postings = await knex('postings').whereNot('kind', 'topup').orderBy('idempotency_key').select('idempotency_key', 'kind', 'journey_id', 'description');
+  const entries = await knex('ledger_entries').join('postings', 'postings.id', 'ledger_entries.posting_id').whereNot('postings.kind', 'topup')
+    .orderBy([{ column: 'postings.idempotency_key' }, { column: 'ledger_entries.account_id' }]).select('postings.idempotency_key', 'ledger_entries.account_id', 'ledger_entries.amount_minor');
+  const arrears = await knex('arrears').join('postings', 'postings.id', 'arrears.posting_id').orderBy('postings.idempotency_key').select('postings.idempotency_key', 'arrears.advanced_minor', 'arrears.state');
+  const notices = await knex('payer_notices').join('postings', 'postings.id', 'payer_notices.posting_id').orderBy('postings.idempotency_key').select('postings.idempotency_key', 'payer_notices.amount_minor');
+  return { journeys, passages, postings, entries, arrears, notices };
+}
+
+describe('journey pairing in batches', function () {
+  this.timeout(120_000);
+  const databases: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const db of databases.splice(0)) await db.close();
+  });
+
+  it('when lane batches of many tokens are paired a batch at a time, then journeys, passages, postings and arrears equal pairing each token on its own', async () => {
+    const riders = benchRiders(120);
+    const random = seededRandom(11);
+    const days = riders.map((rider) => riderDay(rider, DAY_START, random));
+    const batches = laneBatches(days.flatMap((day) => day.taps), 500, 20 * 60_000);
+    const runs = [];
+    for (const batchTokens of [0, 500]) {
+      const db = await openTestDatabase();
+      databases.push(db);
+      const clock = new ManualClock(DAY_START - 2 * HOUR);
+      const ctx = contextFor(db.knex, clock);
+      await seedDemoNetwork(db.knex);
+      await loadCapsAndTransfers(db.knex, clock.now());
+      await seedBenchRiders(db.knex, riders, clock.now(), ctx.config.currency);
+      const pairer = new JourneyPairer(ctx, { batchTokens });
+      for (const { sentAt, batch } of batches) {
+        clock.set(Math.max(clock.now(), sentAt));
+        const { inserted } = await storePassageBatch(ctx, batch);
+        assert.equal((await pairer.pairTokens(inserted)).failed, 0);
+        // A replayed batch stores nothing and posts nothing.
+        assert.equal((await storePassageBatch(ctx, batch)).inserted.length, 0);
+      }
+      runs.push({ outcome: await outcome(db.knex), metrics: ctx.metrics.snapshot(), problems: await checkLedger(db.knex) });
+    }
+    const [oneByOne, batched] = runs;
+    assert.ok(oneByOne.outcome.journeys.length >= 480);
+    assert.deepEqual(batched.problems, []);
+    assert.equal(batched.metrics['pairing.batch_failed'], undefined);
+    assert.deepEqual(batched.outcome, oneByOne.outcome);
+  });
+
+  it('when a tariff version is added, then the cached catalog is loaded again, and not otherwise', async () => {
+    const db = await openTestDatabase();
+    databases.push(db);
+    await seedDemoNetwork(db.knex);
+    const cache = new NetworkCatalogCache(db.knex);
+    const first = await cache.current();
+    assert.equal(await cache.current(), first);
+    assert.equal(cache.loads, 1);
+    // Another replica (or a seed) adds a tariff: the stamp changes, the next use reloads.
+    await addTariffVersion(db.knex, DAY_START - 2 * HOUR, 'bus', { effectiveFrom: DAY_START, data: { fare: { kind: 'flat', fareMinor: 170 } } });
+    const second = await cache.current();
+    assert.equal(cache.loads, 2);
+    assert.equal(second.tariffs.filter((tariff) => tariff.operatorId === 'bus').length, 2);
+    cache.invalidate();
+    await cache.current();
+    assert.equal(cache.loads, 3);
+  });
+});
