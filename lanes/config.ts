@@ -47,6 +47,8 @@ export const LaneConfigSchema = z
     statusIntervalMs: positiveInt.default(10_000),
     httpTimeoutMs: positiveInt.default(5000),
     outboxBatchSize: positiveInt.max(1000).default(200),
+    /** A confirmed passage waits this long for others before its batch goes (the gateway pays per batch). */
+    outboxLingerMs: nonNegativeInt.default(200),
     outboxRetryMinMs: positiveInt.default(500),
     outboxRetryMaxMs: positiveInt.default(30_000),
     credentialCacheSize: positiveInt.default(50_000),

@@ -108,6 +108,7 @@ export class LaneController {
       const forwarder = new OutboxForwarder(outbox, this.gateway, {
         laneId: config.siteId,
         batchSize: config.outboxBatchSize,
+        lingerMs: config.outboxLingerMs,
         retryMinMs: config.outboxRetryMinMs,
         retryMaxMs: config.outboxRetryMaxMs,
         clock,

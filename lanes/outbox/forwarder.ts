@@ -9,6 +9,8 @@ export interface ForwarderOptions {
   batchSize: number;
   retryMinMs: number;
   retryMaxMs: number;
+  /** How long a new passage waits for others to join its batch: the gateway's cost is per batch. */
+  lingerMs?: number;
   clock?: Clock;
   logger: LaneLogger;
 }
@@ -47,7 +49,7 @@ export class OutboxForwarder {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  /** A passage was appended: send now, unless backing off from a failure (then the retry timer sends it). */
+  /** A passage was appended: send it soon (after the linger), unless backing off from a failure (then the retry timer sends it). */
   wake(): void {
     if (!this.running) return;
     if (this.loop) {
@@ -55,7 +57,7 @@ export class OutboxForwarder {
       return;
     }
     if (this.timer || this.backingOff) return;
-    this.schedule(0);
+    this.schedule(this.options.lingerMs ?? 0);
   }
 
   /** Resolves when the outbox has nothing pending (for tests and orderly shutdown). */
@@ -70,7 +72,7 @@ export class OutboxForwarder {
       this.timer = undefined;
       this.loop = this.drain().finally(() => {
         this.loop = undefined;
-        if (this.wakeRequested && this.running && !this.backingOff) this.schedule(0);
+        if (this.wakeRequested && this.running && !this.backingOff) this.schedule(this.options.lingerMs ?? 0);
         this.wakeRequested = false;
       });
     }, delayMs);
