@@ -1,3 +1,4 @@
+import { PeriodicSweep } from '../db/periodicSweep.js';
 import { publishAfterCommit, type GatewayContext } from '../context.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { runArrearsCycle } from './arrearsCycle.js';
@@ -10,23 +11,9 @@ const BATCH = 500;
  * the clock-driven half. Runs every sweepIntervalMs; `sweepOnce()` is the same work on demand,
  * for tests with an injected clock. One transaction per debtor: one failing leaves the others.
  */
-export class ArrearsSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(private readonly ctx: GatewayContext) {}
-
-  start(): void {
-    if (this.timer || this.ctx.config.sweepIntervalMs === 0) return;
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweepOnce().catch(() => this.ctx.metrics.increment('arrears.sweep_failed')).finally(() => (this.running = undefined));
-    }, this.ctx.config.sweepIntervalMs);
-  }
-
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+export class ArrearsSweeper extends PeriodicSweep<{ debtors: number; failed: number }> {
+  constructor(ctx: GatewayContext) {
+    super(ctx, 'arrears.sweep_failed');
   }
 
   async sweepOnce(): Promise<{ debtors: number; failed: number }> {

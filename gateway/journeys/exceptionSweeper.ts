@@ -1,3 +1,4 @@
+import { PeriodicSweep } from '../db/periodicSweep.js';
 import type { GatewayContext } from '../context.js';
 import { toNumber } from '../db/rows.js';
 import type { JourneyPairer } from './journeyPairer.js';
@@ -11,23 +12,9 @@ const BATCH = 500;
  * passages whose pairing failed. Runs every sweepIntervalMs; `sweepOnce()` is the same work on
  * demand, for tests with an injected clock.
  */
-export class ExceptionSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(private readonly ctx: GatewayContext, private readonly pairer: JourneyPairer) {}
-
-  start(): void {
-    if (this.timer || this.ctx.config.sweepIntervalMs === 0) return;
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweepOnce().catch(() => this.ctx.metrics.increment('sweep.failed')).finally(() => (this.running = undefined));
-    }, this.ctx.config.sweepIntervalMs);
-  }
-
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+export class ExceptionSweeper extends PeriodicSweep<{ tokens: number; failed: number }> {
+  constructor(ctx: GatewayContext, private readonly pairer: JourneyPairer) {
+    super(ctx, 'sweep.failed');
   }
 
   async sweepOnce(): Promise<{ tokens: number; failed: number }> {
