@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { PassageRecord } from '../../protocol/laneApi.js';
 import { findUnbalancedPostings } from '../../gateway/ledger/ledger.js';
-import { enrolRider, passage, sendPassages, startTestGateway, T0, type ApiClient, type TestGateway } from './support.js';
+import { enrolRider, passagesOfDay, sendPassages, startTestGateway, type ApiClient, type RiderStep, type TestGateway } from './support.js';
 
 const STATION = fc.constantFrom('M1-01', 'M1-02', 'M1-03', 'M1-04', 'M1-05', 'M1-06', 'M1-07', 'M1-08');
 const STEP = fc.oneof(
@@ -11,7 +11,7 @@ const STEP = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('exit' as const), to: STATION }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('bus' as const), bus: fc.constantFrom('B42-1', 'B42-2', 'B42-3') }) },
 );
-type Step = { kind: 'trip'; from: string; to: string } | { kind: 'entry'; from: string } | { kind: 'exit'; to: string } | { kind: 'bus'; bus: string };
+type Step = RiderStep;
 
 const SCENARIO = fc.record({
   steps: fc.array(STEP, { minLength: 1, maxLength: 5 }),
@@ -20,16 +20,8 @@ const SCENARIO = fc.record({
 });
 
 /** One rider's day as lanes record it, with strictly increasing passage times. */
-function passagesOf(tokenId: string, steps: Step[], gapsS: number[]): PassageRecord[] {
-  const out: PassageRecord[] = [];
-  let at = T0;
-  const next = () => (at += gapsS[out.length % gapsS.length] * 1000);
-  for (const step of steps) {
-    if (step.kind === 'trip' || step.kind === 'entry') out.push(passage(tokenId, step.from, 'entry', next()));
-    if (step.kind === 'trip' || step.kind === 'exit') out.push(passage(tokenId, step.to, 'exit', next()));
-    if (step.kind === 'bus') out.push(passage(tokenId, step.bus, 'board', next()));
-  }
-  return out;
+function passagesOf(tokenId: string, steps: Step[], gaps: number[]): PassageRecord[] {
+  return passagesOfDay(tokenId, steps, gaps.map((gap) => gap * 1000));
 }
 
 async function outcome(api: ApiClient, riderId: string) {

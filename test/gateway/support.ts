@@ -151,3 +151,19 @@ export async function listen(url: string, topic: string): Promise<{ client: Mqtt
     close: () => endMqtt(client),
   };
 }
+
+/** A step of a rider's day in the property tests. */
+export type RiderStep = { kind: 'trip'; from: string; to: string } | { kind: 'entry'; from: string } | { kind: 'exit'; to: string } | { kind: 'bus'; bus: string };
+
+/** One rider's day as lanes record it, with strictly increasing passage times (gaps cycle). */
+export function passagesOfDay(tokenId: string, steps: RiderStep[], gapsMs: number[]): PassageRecord[] {
+  const out: PassageRecord[] = [];
+  let at = T0;
+  const next = () => (at += gapsMs[out.length % gapsMs.length]);
+  for (const step of steps) {
+    if (step.kind === 'trip' || step.kind === 'entry') out.push(passage(tokenId, step.from, 'entry', next()));
+    if (step.kind === 'trip' || step.kind === 'exit') out.push(passage(tokenId, step.to, 'exit', next()));
+    if (step.kind === 'bus') out.push(passage(tokenId, step.bus, 'board', next()));
+  }
+  return out;
+}

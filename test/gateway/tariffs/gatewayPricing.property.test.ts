@@ -4,7 +4,7 @@ import { demoMetroFareMatrix } from '../../../demo/network.js';
 import { findUnbalancedPostings } from '../../../gateway/ledger/ledger.js';
 import { businessDay } from '../../../gateway/tariffs/localTime.js';
 import type { PassageRecord } from '../../../protocol/laneApi.js';
-import { enrolRider, passage, sendPassages, startTestGateway, T0, type ApiClient, type TestGateway } from '../support.js';
+import { enrolRider, passagesOfDay, sendPassages, startTestGateway, T0, type ApiClient, type RiderStep, type TestGateway } from '../support.js';
 
 const STATION = fc.constantFrom('M1-01', 'M1-03', 'M1-05', 'M1-08');
 const STEP = fc.oneof(
@@ -13,7 +13,7 @@ const STEP = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('exit' as const), to: STATION }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('bus' as const), bus: fc.constantFrom('B42-1', 'B42-2') }) },
 );
-type Step = { kind: 'trip'; from: string; to: string } | { kind: 'entry'; from: string } | { kind: 'exit'; to: string } | { kind: 'bus'; bus: string };
+type Step = RiderStep;
 const SCENARIO = fc.record({
   steps: fc.array(STEP, { minLength: 1, maxLength: 8 }),
   gapsMin: fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 16, maxLength: 16 }),
@@ -21,16 +21,8 @@ const SCENARIO = fc.record({
 });
 const DAILY_CAP = { metro: 1000, bus: 300 };
 
-function passagesOf(tokenId: string, steps: Step[], gapsMin: number[]): PassageRecord[] {
-  const out: PassageRecord[] = [];
-  let at = T0;
-  const next = () => (at += gapsMin[out.length % gapsMin.length] * 60_000);
-  for (const step of steps) {
-    if (step.kind === 'trip' || step.kind === 'entry') out.push(passage(tokenId, step.from, 'entry', next()));
-    if (step.kind === 'trip' || step.kind === 'exit') out.push(passage(tokenId, step.to, 'exit', next()));
-    if (step.kind === 'bus') out.push(passage(tokenId, step.bus, 'board', next()));
-  }
-  return out;
+function passagesOf(tokenId: string, steps: Step[], gaps: number[]): PassageRecord[] {
+  return passagesOfDay(tokenId, steps, gaps.map((gap) => gap * 60_000));
 }
 
 async function outcome(api: ApiClient, riderId: string) {
