@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { LANE_API_PREFIX, PassageBatchResult, TrustChanges, type LaneReport, type PassageBatch } from '../protocol/laneApi.js';
 import { errorMessage, GatewayRejectedError, GatewayUnavailableError } from './errors.js';
+import { inThreadExchange, type HttpAnswer, type HttpExchange } from './http/httpExchange.js';
 
-export type FetchFunction = typeof fetch;
+export type { FetchFunction } from './http/httpExchange.js';
 
 /**
  * The lane's side of the lane API (protocol/laneApi.ts). Network failures and 5xx answers are
@@ -10,7 +11,15 @@ export type FetchFunction = typeof fetch;
  * GatewayRejectedError.
  */
 export class GatewayClient {
-  constructor(private readonly options: { gatewayUrl: string; timeoutMs: number; fetch?: FetchFunction }) {}
+  private readonly exchange: HttpExchange;
+
+  constructor(private readonly options: { gatewayUrl: string; timeoutMs: number; exchange?: HttpExchange }) {
+    this.exchange = options.exchange ?? inThreadExchange();
+  }
+
+  close(): Promise<void> {
+    return this.exchange.close();
+  }
 
   postPassages(batch: PassageBatch): Promise<PassageBatchResult> {
     return this.request('POST', '/passages', batch, PassageBatchResult) as Promise<PassageBatchResult>;
@@ -26,19 +35,13 @@ export class GatewayClient {
 
   private async request(method: string, path: string, body: unknown, schema: z.ZodType | undefined): Promise<unknown> {
     const url = `${this.options.gatewayUrl.replace(/\/$/, '')}${LANE_API_PREFIX}${path}`;
-    const fetchFn = this.options.fetch ?? globalThis.fetch;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetchFn(url, {
-        method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      response = await this.exchange.request({ method, url, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: this.options.timeoutMs });
     } catch (error) {
       throw new GatewayUnavailableError(`${method} ${url}: ${errorMessage(error)}`, { cause: error });
     }
-    const text = await response.text().catch(() => '');
+    const text = response.text;
     if (response.status >= 500) throw new GatewayUnavailableError(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
     if (response.status >= 400) throw new GatewayRejectedError(response.status, `${method} ${url}: HTTP ${response.status} ${text.slice(0, 200)}`);
     if (!schema) return undefined;

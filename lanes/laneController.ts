@@ -5,7 +5,8 @@ import type { LaneReport } from '../protocol/laneApi.js';
 import { PROTOCOL_VERSION, type LaneStatus } from '../protocol/messages.js';
 import { topics } from '../protocol/topics.js';
 import type { LaneConfig } from './config.js';
-import { GatewayClient, type FetchFunction } from './gatewayClient.js';
+import { GatewayClient } from './gatewayClient.js';
+import { inThreadExchange, offThreadExchange, type FetchFunction } from './http/httpExchange.js';
 import { DeviceRegistry } from './handlers/deviceRegistry.js';
 import type { LaneContext } from './handlers/laneContext.js';
 import { LaneCounters } from './handlers/laneCounters.js';
@@ -35,12 +36,14 @@ export interface LaneControllerOptions {
   mqtt?: MqttClient;
   /** A hot store owned by the caller (e.g. shared by the lanes of one station in one process). */
   hotStore?: HotStore;
+  /** HTTP to the gateway through this fetch, on the lane's own thread (default: a worker thread shared by the process's lanes). */
   fetch?: FetchFunction;
   logger?: LaneLogger;
 }
 
 interface Running {
   db: LaneDatabase;
+  gateway: GatewayClient;
   mqtt: MqttClient;
   ownsMqtt: boolean;
   hotStore: HotStore;
@@ -69,7 +72,6 @@ export class LaneController {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: LaneLogger;
-  private readonly gateway: GatewayClient;
   private validator: RideCodeValidator;
   private running: Running | undefined;
   /** Kept until the very end of close(), so that decisions still in flight get their commands out. */
@@ -80,7 +82,6 @@ export class LaneController {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? uuidv7;
     this.logger = options.logger ?? jsonLogger({ lane: options.config.siteId });
-    this.gateway = new GatewayClient({ gatewayUrl: this.config.gatewayUrl, timeoutMs: this.config.httpTimeoutMs, fetch: options.fetch });
     this.validator = new RideCodeValidator(this.trust, this.config);
   }
 
@@ -92,7 +93,9 @@ export class LaneController {
     if (this.running) return;
     const { config, clock, logger } = this;
     const db = openLaneDatabase(config.journalFile);
-    const resources: Partial<Running> = { db };
+    const exchange = this.options.fetch ? inThreadExchange(this.options.fetch) : offThreadExchange();
+    const gateway = new GatewayClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.httpTimeoutMs, exchange });
+    const resources: Partial<Running> = { db, gateway };
     try {
       if (config.journalFile !== ':memory:') {
         db.pragma('wal_autocheckpoint = 0');
@@ -105,7 +108,7 @@ export class LaneController {
       Object.assign(resources, { hotStore, ownsHotStore });
       const journal = new DecisionJournal(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode });
       const outbox = new OutboxStore(db);
-      const forwarder = new OutboxForwarder(outbox, this.gateway, {
+      const forwarder = new OutboxForwarder(outbox, gateway, {
         laneId: config.siteId,
         batchSize: config.outboxBatchSize,
         lingerMs: config.outboxLingerMs,
@@ -114,7 +117,7 @@ export class LaneController {
         clock,
         logger,
       });
-      const trustSync = new TrustSync(this.trust, new TrustPersistence(db), this.gateway, {
+      const trustSync = new TrustSync(this.trust, new TrustPersistence(db), gateway, {
         pollIntervalMs: config.trustPollIntervalMs,
         staleAfterS: config.trustStaleAfterS,
         clock,
@@ -142,7 +145,7 @@ export class LaneController {
       if (!ownsMqtt) mqtt.on('message', listener);
       this.mqttClient = mqtt;
       Object.assign(resources, { mqtt, ownsMqtt });
-      const reporter = new LaneStatusReporter(config.siteId, { laneStatus: (online) => this.laneStatus(online), laneReport: () => this.laneReport() }, context.publish, this.gateway, {
+      const reporter = new LaneStatusReporter(config.siteId, { laneStatus: (online) => this.laneStatus(online), laneReport: () => this.laneReport() }, context.publish, gateway, {
         intervalMs: config.statusIntervalMs,
         logger,
       });
@@ -193,6 +196,7 @@ export class LaneController {
     await resources.trustSync?.close();
     if (resources.hotStore && resources.ownsHotStore) await resources.hotStore.close();
     await resources.checkpointer?.close();
+    await resources.gateway?.close();
     resources.db?.close();
   }
 
