@@ -29,6 +29,12 @@ export const BenchConfigSchema = z.object({
   pricingRiders: int(100).default(10_000),
   /** Lane batches in flight at once in the pricing phase. */
   pricingConcurrency: int(1).default(1),
+  /**
+   * Scheduling priority (nice) of the gateway process. In service the gateway runs on machines of
+   * its own, away from the lane controllers; sharing this machine's two cores with them, it would
+   * otherwise hold a core for a whole scheduler slice while a scan waits. 0 runs it as an equal.
+   */
+  gatewayNice: z.coerce.number().int().min(0).max(19).default(19),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -50,6 +56,7 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   databaseUrl: 'DATABASE_URL',
   pricingRiders: 'BENCH_PRICING_RIDERS',
   pricingConcurrency: 'BENCH_PRICING_CONCURRENCY',
+  gatewayNice: 'BENCH_GATEWAY_NICE',
   serverNodeArgs: 'BENCH_SERVER_NODE_ARGS',
 };
 
