@@ -63,3 +63,65 @@ export function demoMetroFareMatrix(sites: readonly SiteDefinition[] = DEMO_SITE
 export function sitesWithSuffix(sites: readonly SiteDefinition[], suffix: string): SiteDefinition[] {
   return sites.map((site) => ({ ...site, id: `${site.id}-${suffix}`, deviceIds: site.deviceIds.map((device) => `${device}-${suffix}`) }));
 }
+
+/**
+ * The demo toll road (docs/tolls.md): the Coast Expressway, a closed road between two barrier
+ * plazas, West (TW) and East (TE), each with two entry and two exit lanes, and eight free-flow
+ * gantries between them (TG01 .. TG08, two lanes each, one per direction of travel is not
+ * modelled: a gantry lane reads both). A trip from plaza to plaza is priced by the entry-to-exit
+ * matrix per vehicle class; gantry passages inside such a trip are its path evidence; gantry
+ * passages of a vehicle that joined or left at an open junction between gantries are priced per
+ * gantry segment. Device ids: {site}-{R|C|L|B|D}{lane} for roadside unit, camera, loop,
+ * barrier and display.
+ */
+export interface TollLaneDefinition {
+  lane: string;
+  direction: 'entry' | 'exit' | 'pass';
+  devices: { rsu: string; camera: string; loop?: string; barrier?: string; display?: string };
+}
+
+export interface TollSiteDefinition {
+  id: string;
+  name: string;
+  operatorId: string;
+  kind: 'plaza' | 'gantry';
+  /** Position along the road. */
+  km: number;
+  order: number;
+  lanes: TollLaneDefinition[];
+}
+
+export const DEMO_TOLL_OPERATOR = { id: 'road', name: 'Coast Expressway', mode: 'toll' as const, currency: 'EUR' };
+
+function tollLane(site: string, lane: string, direction: TollLaneDefinition['direction'], barrier: boolean): TollLaneDefinition {
+  const devices = { rsu: `${site}-R${lane}`, camera: `${site}-C${lane}`, loop: `${site}-L${lane}` };
+  return { lane, direction, devices: barrier ? { ...devices, barrier: `${site}-B${lane}`, display: `${site}-D${lane}` } : devices };
+}
+
+const GANTRY_KM = [4, 9, 15, 22, 28, 35, 41, 47];
+
+export const DEMO_TOLL_SITES: TollSiteDefinition[] = [
+  { id: 'TW', name: 'West Plaza', operatorId: 'road', kind: 'plaza', km: 0, order: 0, lanes: [tollLane('TW', '1', 'entry', true), tollLane('TW', '2', 'entry', true), tollLane('TW', '3', 'exit', true), tollLane('TW', '4', 'exit', true)] },
+  ...GANTRY_KM.map((km, index) => {
+    const id = `TG${String(index + 1).padStart(2, '0')}`;
+    return { id, name: `Gantry ${index + 1} (km ${km})`, operatorId: 'road', kind: 'gantry' as const, km, order: index + 1, lanes: [tollLane(id, '1', 'pass', false), tollLane(id, '2', 'pass', false)] };
+  }),
+  { id: 'TE', name: 'East Plaza', operatorId: 'road', kind: 'plaza', km: 52, order: 9, lanes: [tollLane('TE', '1', 'entry', true), tollLane('TE', '2', 'entry', true), tollLane('TE', '3', 'exit', true), tollLane('TE', '4', 'exit', true)] },
+];
+
+/** Vehicle classes of the demo tariff: 1 car, 2 van, 3 two-axle truck, 4 three-axle truck, 5 heavy goods. */
+export const DEMO_VEHICLE_CLASSES = ['1', '2', '3', '4', '5'] as const;
+/** Toll per km by class, minor units, and the multiplier of a plate-only (video) toll over the ETC price. */
+export const DEMO_TOLL_PER_KM_MINOR: Record<string, number> = { '1': 10, '2': 15, '3': 25, '4': 35, '5': 45 };
+
+export function tollSitesWithSuffix(sites: readonly TollSiteDefinition[], suffix: string): TollSiteDefinition[] {
+  const rename = (id: string) => `${id}-${suffix}`;
+  return sites.map((site) => ({
+    ...site,
+    id: rename(site.id),
+    lanes: site.lanes.map((lane) => ({
+      ...lane,
+      devices: Object.fromEntries(Object.entries(lane.devices).map(([kind, device]) => [kind, rename(device)])) as TollLaneDefinition['devices'],
+    })),
+  }));
+}

@@ -6,6 +6,7 @@ import { ID_PATTERN } from './topics.js';
  * The HTTP API between lane controllers and the gateway (docs/protocol.md, "Lane API").
  *
  *   POST /api/lane/v1/passages       PassageBatch -> PassageBatchResult
+ *   POST /api/lane/v1/toll-passages  TollPassageBatch (toll.ts) -> PassageBatchResult
  *   GET  /api/lane/v1/trust?since=N  -> TrustChanges (keys and deny list, versioned deltas)
  *   POST /api/lane/v1/status         LaneReport -> 204
  *
@@ -70,6 +71,20 @@ export const TrustChange = z.discriminatedUnion('kind', [
   z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('key.revoke'), keyId: z.number().int().nonnegative() }),
   z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('deny.add'), tokenId: z.string(), reason: z.string() }),
   z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('deny.remove'), tokenId: z.string() }),
+  /**
+   * A registered vehicle (tolls): its tag and plate map to the account credential tokenId, which
+   * deny.add / deny.remove name like any other. A vehicle added again replaces the earlier entry.
+   */
+  z.object({
+    version: z.number().int().positive(),
+    at: z.number().int(),
+    kind: z.literal('vehicle.add'),
+    tokenId: z.string(),
+    tagId: z.string().nullable(),
+    plate: z.string(),
+    vehicleClass: z.string(),
+  }),
+  z.object({ version: z.number().int().positive(), at: z.number().int(), kind: z.literal('vehicle.remove'), tokenId: z.string() }),
 ]);
 export type TrustChange = z.infer<typeof TrustChange>;
 
