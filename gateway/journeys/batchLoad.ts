@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { chunks, rowsOf, valuesSql } from '../db/bulk.js';
 import { toNumber } from '../db/rows.js';
+import type { FamilyLink } from '../funding/familyPayer.js';
 import { journeyFromRow, type Journey } from './journeyRecords.js';
 import { windowPassageFromRow, type PassageKey, type WindowPassage } from './reconcilePlan.js';
 import { PRICING_REACH_MS } from './riderPricing.js';
@@ -30,14 +31,42 @@ export async function loadTokenOwners(trx: Db, tokenIds: readonly string[]): Pro
   return owners;
 }
 
-/** Riders that pay for someone or have someone pay for them. */
-export async function loadFamilyRiders(trx: Db, riderIds: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
+export interface BatchFamily {
+  /** Family links of the batch's riders who have a family payer, by member. */
+  links: Map<string, FamilyLink>;
+  /** Riders who pay for someone: the batch's own, and the payers of its members. */
+  payers: Set<string>;
+}
+
+/** The family links the batch's riders are in, on either side. */
+export async function loadFamilyLinks(trx: Db, riderIds: readonly string[]): Promise<BatchFamily> {
+  const family: BatchFamily = { links: new Map(), payers: new Set() };
+  const riders = new Set(riderIds);
   for (const part of chunks(riderIds)) {
-    const rows = await trx('family_links').whereIn('member_rider_id', part).orWhereIn('payer_rider_id', part).select('member_rider_id', 'payer_rider_id');
-    for (const row of rows) found.add(String(row.member_rider_id)).add(String(row.payer_rider_id));
+    const rows = await trx('family_links').whereIn('member_rider_id', part).orWhereIn('payer_rider_id', part).select();
+    for (const row of rows) {
+      const link: FamilyLink = { memberRiderId: String(row.member_rider_id), payerRiderId: String(row.payer_rider_id), monthlyLimitMinor: toNumber(row.monthly_limit_minor), createdAt: toNumber(row.created_at) };
+      if (riders.has(link.memberRiderId)) family.links.set(link.memberRiderId, link);
+      family.payers.add(link.payerRiderId);
+    }
   }
-  return found;
+  return family;
+}
+
+/** What each member's payer has paid for them in the month (familySpentMinor for many links at once). */
+export async function loadFamilySpent(trx: Db, links: readonly FamilyLink[], month: string): Promise<Map<string, number>> {
+  const spent = new Map<string, number>(links.map((link) => [link.memberRiderId, 0]));
+  for (const part of chunks(links)) {
+    const rows: Array<Record<string, unknown>> = await trx('payer_notices')
+      .whereIn('member_rider_id', part.map((link) => link.memberRiderId))
+      .where({ month })
+      .groupBy('member_rider_id', 'payer_rider_id')
+      .select('member_rider_id', 'payer_rider_id')
+      .sum({ total: 'amount_minor' });
+    const payerOf = new Map(part.map((link) => [link.memberRiderId, link.payerRiderId]));
+    for (const row of rows) if (payerOf.get(String(row.member_rider_id)) === String(row.payer_rider_id)) spent.set(String(row.member_rider_id), toNumber(row.total ?? 0));
+  }
+  return spent;
 }
 
 /**
@@ -132,4 +161,19 @@ export async function loadDebtorStates(trx: Db, riderIds: readonly string[]): Pr
     for (const row of tokens) states.get(String(row.rider_id))?.tokens.push({ tokenId: String(row.id), denyReason: (row.reason as string | null) ?? null });
   }
   return states;
+}
+
+/** Net paid per account on each journey (negated entry sums: what each payer has paid, the operator's revenue negative). */
+export async function loadPaidByAccount(trx: Db, journeyIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const paid = new Map<string, Map<string, number>>(journeyIds.map((id) => [id, new Map()]));
+  for (const part of chunks(journeyIds)) {
+    const rows: Array<Record<string, unknown>> = await trx('ledger_entries')
+      .join('postings', 'postings.id', 'ledger_entries.posting_id')
+      .whereIn('postings.journey_id', part)
+      .groupBy('postings.journey_id', 'ledger_entries.account_id')
+      .select('postings.journey_id', 'ledger_entries.account_id')
+      .sum({ total: 'ledger_entries.amount_minor' });
+    for (const row of rows) paid.get(String(row.journey_id))?.set(String(row.account_id), -toNumber(row.total ?? 0));
+  }
+  return paid;
 }

@@ -3,8 +3,9 @@ import { chunks, lockKeysForTransaction, updateTextColumn } from '../db/bulk.js'
 import { inTransaction } from '../db/unitOfWork.js';
 import { accountId } from '../ledger/accounts.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
-import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges } from './batchCharges.js';
-import { loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyRiders, loadJourneysById, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
+import { monthOf } from '../funding/familyPayer.js';
+import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges, type BatchFamilyPayer } from './batchCharges.js';
+import { loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinks, loadFamilySpent, loadJourneysById, loadPaidByAccount, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
 import { targetChargeMinor } from './chargeJourney.js';
 import { journeyToRow, type Journey } from './journeyRecords.js';
 import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey } from './reconcilePlan.js';
@@ -22,10 +23,14 @@ interface TokenPlan {
  * lock every token, then every rider (one ordered statement each, lockKeysForTransaction), read
  * the state of all of them at once (batchLoad.ts), make reconcileToken's decisions in memory
  * (reconcilePlan.ts, riderPricing.ts, batchCharges.ts) and write journeys, passage links,
- * postings and arrears in bulk. A rider is independent of every other (no family payer on
- * either side, one token in the batch), so the result is what pairing the tokens one by one
- * gives. Tokens this cannot decide alike (family payers, several tokens of one rider, unknown
- * tokens, money given back, an arrears cycle that acts) are returned for reconcileToken.
+ * postings, payer notices and arrears in bulk. Riders are priced one after another over shared
+ * wallet balances, so a family payer's wallet pays for their members and for their own journeys
+ * as one by one it would. Tokens this cannot decide alike (several tokens of one rider, unknown
+ * tokens, money given back that waives a debt, an arrears cycle that acts) are returned for
+ * reconcileToken.
+ *
+ * Rider locks are taken in two steps, riders who pay for nobody first, then family payers: the
+ * order chargeJourney takes them in (member, then payer), so the two paths never deadlock.
  */
 export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, froms: ReadonlyMap<string, PassageKey>): Promise<{ oneByOne: string[] }> {
   return inTransaction(ctx.knex, async (unit) => {
@@ -36,18 +41,20 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const owners = await loadTokenOwners(trx, tokenIds);
     const tokensOfRider = new Map<string, number>();
     for (const owner of owners.values()) tokensOfRider.set(owner.riderId, (tokensOfRider.get(owner.riderId) ?? 0) + 1);
-    const family = await loadFamilyRiders(trx, [...tokensOfRider.keys()]);
     const oneByOne = new Set<string>();
     const batchable = tokenIds.filter((tokenId) => {
       const owner = owners.get(tokenId);
-      const reason = !owner ? 'unknown token' : tokensOfRider.get(owner.riderId)! > 1 ? 'several tokens' : family.has(owner.riderId) ? 'family payer' : undefined;
+      const reason = !owner ? 'unknown token' : tokensOfRider.get(owner.riderId)! > 1 ? 'several tokens' : undefined;
       if (reason) {
         oneByOne.add(tokenId);
         ctx.metrics.increment(`pairing.one_by_one.${reason.replaceAll(' ', '_')}`);
       }
       return !reason;
     });
-    await lockKeysForTransaction(trx, batchable.map((tokenId) => `rider:${owners.get(tokenId)!.riderId}`));
+    const family = await loadFamilyLinks(trx, batchable.map((tokenId) => owners.get(tokenId)!.riderId));
+    const riderLocks = batchable.map((tokenId) => owners.get(tokenId)!.riderId).filter((riderId) => !family.payers.has(riderId));
+    await lockKeysForTransaction(trx, riderLocks.map((riderId) => `rider:${riderId}`));
+    await lockKeysForTransaction(trx, [...family.payers].map((riderId) => `rider:${riderId}`));
 
     const passages = await loadTokenPassages(trx, new Map(batchable.map((tokenId) => [tokenId, froms.get(tokenId)!])));
     const derivedByToken = batchable.flatMap((tokenId) => {
@@ -74,9 +81,17 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const [charged, existingKeys, balances, debtors] = [
       await loadChargedJourneys(trx, postedBefore),
       await loadExistingKeys(trx, posting.flatMap((plan) => plan.saves.flatMap(({ journey }) => [`charge:${journey.id}`, `adjust:${journey.id}:r${journey.revision}`]))),
-      await loadBalances(trx, posting.map((plan) => accountId('rider_wallet', plan.owner.riderId, plan.owner.currency))),
+      await loadBalances(trx, posting.flatMap((plan) => {
+        const link = family.links.get(plan.owner.riderId);
+        return [accountId('rider_wallet', plan.owner.riderId, plan.owner.currency), ...(link ? [accountId('rider_wallet', link.payerRiderId, plan.owner.currency)] : [])];
+      })),
       await loadDebtorStates(trx, posting.map((plan) => plan.owner.riderId)),
     ];
+    const postingLinks = posting.flatMap((plan) => family.links.get(plan.owner.riderId) ?? []);
+    const spent = postingLinks.length ? await loadFamilySpent(trx, postingLinks, monthOf(now)) : new Map<string, number>();
+    const givingBack = posting.flatMap((plan) => plan.saves.filter(({ journey, exists }) => exists && targetChargeMinor(journey) < journey.chargedMinor).map(({ journey }) => journey.id));
+    const paidByJourney = givingBack.length ? await loadPaidByAccount(trx, givingBack) : new Map<string, Map<string, number>>();
+    const payers = new Map<string, BatchFamilyPayer>(postingLinks.map((link) => [link.memberRiderId, { link, spentMinor: spent.get(link.memberRiderId) ?? 0 }]));
 
     const ledger = emptyLedgerWrites();
     const journeyRows: Array<Record<string, unknown>> = [];
@@ -84,13 +99,14 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const changed: Array<{ journey: Journey; postedMinor: number }> = [];
     for (const plan of plans) {
       const { riderId, currency } = plan.owner;
-      const charges = new RiderCharges(ctx, now, plan.owner, balances.get(accountId('rider_wallet', riderId, currency)) ?? 0, charged, existingKeys, debtors.get(riderId) ?? { open: [], tokens: [] });
+      const charges = new RiderCharges(ctx, now, plan.owner, balances, charged, existingKeys, debtors.get(riderId) ?? { open: [], tokens: [] }, payers.get(riderId), paidByJourney);
       try {
         const saved = plan.saves.map(({ journey }) => {
           const postedMinor = charges.charge(journey);
           return { journey: { ...journey, chargedMinor: journey.chargedMinor + postedMinor }, postedMinor };
         });
         if (saved.some((item) => item.postedMinor !== 0)) charges.settle();
+        charges.commit();
         mergeLedgerWrites(ledger, charges.writes);
         journeyRows.push(...saved.map((item) => journeyToRow(item.journey, now)));
         links.push(...plan.links);
@@ -109,6 +125,7 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     for (const part of chunks(ledger.entries)) await trx('ledger_entries').insert(part);
     for (const part of chunks(ledger.arrears)) await trx('arrears').insert(part);
     for (const part of chunks(ledger.arrearsEvents)) await trx('arrears_events').insert(part);
+    for (const part of chunks(ledger.payerNotices)) await trx('payer_notices').insert(part).onConflict(['posting_id', 'payer_rider_id']).ignore();
     for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
     return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)) };
   });

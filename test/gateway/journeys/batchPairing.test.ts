@@ -69,6 +69,12 @@ describe('journey pairing in batches', function () {
     }
     const [oneByOne, batched] = runs;
     assert.ok(oneByOne.outcome.journeys.length >= 480);
+    // Family payers are priced in the batch too: their notices are part of what must be equal.
+    assert.ok(oneByOne.outcome.notices.length > 0);
+    assert.equal(batched.metrics['pairing.one_by_one.family_payer'], undefined);
+    // So is money given back when a later journey lowers an earlier fare (a cap reached late).
+    assert.ok(oneByOne.outcome.postings.some((posting) => posting.description.includes('; back to ')), 'no money was given back');
+    assert.equal(batched.metrics['pairing.one_by_one.money_given_back'], undefined);
     assert.deepEqual(batched.problems, []);
     assert.equal(batched.metrics['pairing.batch_failed'], undefined);
     assert.deepEqual(batched.outcome, oneByOne.outcome);
