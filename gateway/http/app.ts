@@ -5,6 +5,7 @@ import { LANE_API_PREFIX } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
 import type { JourneyPairer } from '../journeys/journeyPairer.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
+import { refuseNul } from './refuseNul.js';
 import { billingRouter } from './routes/billing.js';
 import { fundingRouter } from './routes/funding.js';
 import { laneRouter } from './routes/lane.js';
@@ -22,6 +23,7 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, streams: L
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: ctx.config.maxBodyBytes, strict: true }));
+  app.use(refuseNul);
 
   app.get('/api/health', (_request, response) => {
     response.json({ status: 'ok', counters: ctx.metrics.snapshot(), liveSubscribers: ctx.live.subscribers });

@@ -55,7 +55,8 @@ export function errorHandler(metrics: Metrics): ErrorRequestHandler {
     }
     const body: Record<string, unknown> = { code: known.code, message: known.message };
     if (known.details !== undefined) body.details = known.details;
-    response.status(httpStatusOf(known.code)).json({ error: body });
+    // A route may have chosen another type (an HTML page) before it failed: an error is always JSON.
+    response.status(httpStatusOf(known.code)).type('application/json').json({ error: body });
   };
 }
 

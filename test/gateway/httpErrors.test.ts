@@ -23,6 +23,12 @@ describe('gateway HTTP errors', () => {
     assert.deepEqual(code(await t.api.call('GET', '/api/lane/v1/trust?since=-3')), [400, 'VALIDATION_FAILED']);
   });
 
+  it('when a path, query or body holds a NUL character, then VALIDATION_FAILED 400 in both database modes', async () => {
+    assert.deepEqual(code(await t.api.call('GET', '/api/riders/%00/charges')), [400, 'VALIDATION_FAILED']);
+    assert.deepEqual(code(await t.api.call('POST', '/api/riders', { name: 'A\u0000B' })), [400, 'VALIDATION_FAILED']);
+    assert.deepEqual(code(await t.api.call('GET', '/api/operators/metro/journeys?from=%00')), [400, 'VALIDATION_FAILED']);
+  });
+
   it('when a rider, phone or route does not exist, then its own 404 code', async () => {
     assert.deepEqual(code(await t.api.call('GET', '/api/riders/nobody')), [404, 'RIDER_NOT_FOUND']);
     const rider = await enrolRider(t.api);

@@ -42,7 +42,8 @@ export function billingRouter(ctx: GatewayContext): Router {
   });
 
   router.get('/invoices/:invoiceId/html', async (request, response) => {
-    response.type('text/html').send(renderInvoiceHtml(await loadInvoice(ctx.knex, request.params.invoiceId)));
+    const invoice = await loadInvoice(ctx.knex, request.params.invoiceId);
+    response.type('text/html').send(renderInvoiceHtml(invoice));
   });
 
   router.post('/riders/:riderId/disputes', async (request, response) => {
