@@ -18,7 +18,7 @@ export function chunks<T>(items: readonly T[], size = BULK_CHUNK): T[][] {
 export async function lockKeysForTransaction(trx: Knex.Transaction, keys: readonly string[]): Promise<void> {
   if (dialectOf(trx) !== 'pg' || keys.length === 0) return;
   for (const part of chunks([...new Set(keys)], 5000)) {
-    await trx.raw('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(ARRAY[?]::text[]) AS k ORDER BY h) AS locks', [part]);
+    await trx.raw('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS locks', [part]);
   }
 }
 
