@@ -19,6 +19,7 @@ import { LaneFeed } from './live/laneFeed.js';
 import { LiveHub } from './live/liveHub.js';
 import { Metrics } from './metrics.js';
 import { NetworkCatalogCache } from './network/catalogCache.js';
+import { TollPairer } from './tolls/tollPairer.js';
 import { TrustPublisher } from './trust/trustPublisher.js';
 
 export interface GatewayOptions {
@@ -109,11 +110,12 @@ export class Gateway {
       await ensureIssuerKey(ctx);
       if (this.mqttClient) await this.laneFeed.start(this.mqttClient);
       const pairer = new JourneyPairer(ctx);
-      this.sweeperInstance = new ExceptionSweeper(ctx, pairer);
+      const tolls = new TollPairer(ctx);
+      this.sweeperInstance = new ExceptionSweeper(ctx, pairer, tolls);
       this.sweeperInstance.start();
       this.arrearsInstance = new ArrearsSweeper(ctx);
       this.arrearsInstance.start();
-      const app = createApp(ctx, pairer, this.streams);
+      const app = createApp(ctx, pairer, tolls, this.streams);
       this.server = createServer(app);
       this.port = await listenOn(this.server, this.config.httpPort, 'The gateway', GATEWAY_ENV.httpPort);
       return this;

@@ -1,15 +1,16 @@
 import type { Knex } from 'knex';
-import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_TIME_ZONE, DEMO_SITES, demoMetroFareMatrix, type SiteDefinition } from '../../demo/network.js';
+import { DEMO_BUS_FLAT_FARE_MINOR, DEMO_OPERATORS, DEMO_TIME_ZONE, DEMO_SITES, DEMO_TOLL_SITES, demoMetroFareMatrix, type SiteDefinition, type TollSiteDefinition } from '../../demo/network.js';
+import { seedDemoTolls } from './demoTolls.js';
 
 /** The first tariff version of the demo network; in force since the Unix epoch. */
 export const DEMO_TARIFF_VERSION = 1;
 
 /**
  * Load the demo network (demo/network.ts): operators, sites and version 1 of each operator's
- * tariff (the metro station matrix, the bus flat fare). Idempotent: rows already there are
- * left as they are, so it is safe on every start.
+ * tariff (the metro station matrix, the bus flat fare, the toll road of demoTolls.ts).
+ * Idempotent: rows already there are left as they are, so it is safe on every start.
  */
-export async function seedDemoNetwork(knex: Knex, sites: readonly SiteDefinition[] = DEMO_SITES): Promise<void> {
+export async function seedDemoNetwork(knex: Knex, sites: readonly SiteDefinition[] = DEMO_SITES, tollSites: readonly TollSiteDefinition[] = DEMO_TOLL_SITES): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx('operators')
       .insert(DEMO_OPERATORS.map((operator) => ({ id: operator.id, name: operator.name, mode: operator.mode, currency: operator.currency })))
@@ -43,6 +44,7 @@ export async function seedDemoNetwork(knex: Knex, sites: readonly SiteDefinition
       }),
     }));
     await trx('tariffs').insert(tariffs).onConflict(['operator_id', 'version']).ignore();
+    await seedDemoTolls(trx, tollSites, DEMO_TARIFF_VERSION);
   });
 }
 

@@ -3,8 +3,10 @@ import { accountBalance } from '../ledger/accounts.js';
 import { requireRider, tokensOfRider, walletAccountId } from '../riders/riderRecords.js';
 
 /**
- * Who can owe: riders now, drivers (issue 3) next. The cycle in arrearsCycle.ts is the same for
- * both; a party says where repayments come from and what to deny at the gates.
+ * Who can owe. The cycle in arrearsCycle.ts is the same for every party; a party says where
+ * repayments come from and what to deny at the gates and toll lanes. A driver is a rider with
+ * vehicles, so the rider party serves both: its tokens are those of the rider's phones and
+ * vehicles (riderRecords.tokensOfRider), and all of them are denied and released together.
  */
 export interface ArrearsParty {
   kind: string;

@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { LANE_API_PREFIX } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
 import type { JourneyPairer } from '../journeys/journeyPairer.js';
+import type { TollPairer } from '../tolls/tollPairer.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
 import { refuseNul } from './refuseNul.js';
 import { billingRouter } from './routes/billing.js';
@@ -13,12 +14,13 @@ import type { LiveStreams } from './routes/live.js';
 import { operatorsRouter } from './routes/operators.js';
 import { ridersRouter } from './routes/riders.js';
 import { tariffsRouter } from './routes/tariffs.js';
+import { tollsRouter } from './routes/tolls.js';
 import { trustRouter } from './routes/trust.js';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 /** The gateway's HTTP API (docs/api.md) and the live page at /. */
-export function createApp(ctx: GatewayContext, pairer: JourneyPairer, streams: LiveStreams): Express {
+export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: TollPairer, streams: LiveStreams): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -30,12 +32,13 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, streams: L
   });
   app.get('/api/live', streams.handler(ctx.live, ctx.config.liveKeepAliveMs));
   app.use('/api/riders', ridersRouter(ctx));
-  app.use(LANE_API_PREFIX, laneRouter(ctx, pairer));
+  app.use(LANE_API_PREFIX, laneRouter(ctx, pairer, tolls));
   app.use('/api', trustRouter(ctx));
   app.use('/api', operatorsRouter(ctx));
   app.use('/api', fundingRouter(ctx));
   app.use('/api', billingRouter(ctx));
   app.use('/api', tariffsRouter(ctx));
+  app.use('/api', tollsRouter(ctx));
   app.use('/api', routeNotFound);
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use(routeNotFound);

@@ -100,14 +100,14 @@ export async function loadJourneysById(trx: Db, ids: readonly string[]): Promise
   return found;
 }
 
-/** Each rider's journeys that are not void and began within PRICING_REACH_MS of [fromMs, toMs]. */
+/** Each rider's transit journeys that are not void and began within PRICING_REACH_MS of [fromMs, toMs] (toll trips are priced on their own: gateway/tolls). */
 export async function loadRiderJourneys(trx: Db, ranges: ReadonlyMap<string, { fromMs: number; toMs: number }>): Promise<Map<string, Journey[]>> {
   const byRider = new Map<string, Journey[]>();
   for (const part of chunks([...ranges.entries()])) {
     const values = valuesSql(part.map(([riderId, range]) => [riderId, range.fromMs - PRICING_REACH_MS, range.toMs + PRICING_REACH_MS]), ['text', 'bigint', 'bigint']);
     const result = await trx.raw(
       `WITH r(rider_id, lo, hi) AS (VALUES ${values.sql})
-       SELECT j.* FROM journeys j JOIN r ON j.rider_id = r.rider_id WHERE j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void'`,
+       SELECT j.* FROM journeys j JOIN r ON j.rider_id = r.rider_id WHERE j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void' AND j.mode <> 'toll'`,
       values.bindings,
     );
     for (const row of rowsOf(result)) {
@@ -159,6 +159,9 @@ export async function loadDebtorStates(trx: Db, riderIds: readonly string[]): Pr
     for (const row of arrears) states.get(String(row.owner_id))?.open.push({ state: String(row.state), graceEndsAt: toNumber(row.grace_ends_at) });
     const tokens = await trx('tokens').leftJoin('deny_list', 'deny_list.token_id', 'tokens.id').whereIn('tokens.rider_id', part).select('tokens.id', 'tokens.rider_id', 'deny_list.reason');
     for (const row of tokens) states.get(String(row.rider_id))?.tokens.push({ tokenId: String(row.id), denyReason: (row.reason as string | null) ?? null });
+    // Vehicle tokens are denied and released with the phone tokens (riderRecords.tokensOfRider).
+    const vehicles = await trx('vehicles').leftJoin('deny_list', 'deny_list.token_id', 'vehicles.token_id').whereIn('vehicles.rider_id', part).select('vehicles.token_id as id', 'vehicles.rider_id', 'deny_list.reason');
+    for (const row of vehicles) states.get(String(row.rider_id))?.tokens.push({ tokenId: String(row.id), denyReason: (row.reason as string | null) ?? null });
   }
   return states;
 }

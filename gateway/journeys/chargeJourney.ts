@@ -38,7 +38,7 @@ export async function chargeJourney(ctx: GatewayContext, trx: Knex.Transaction, 
     operatorId: journey.operatorId,
     journeyId: journey.id,
     amountMinor,
-    description: `${earlier ? 'Correction' : 'Journey'} ${route} (${journey.status}): ${journey.fareRule}`,
+    description: `${earlier ? 'Correction' : journey.mode === 'toll' ? 'Toll trip' : 'Journey'} ${route} (${journey.status}): ${journey.fareRule}`,
     giveBackReason: 'CORRECTED',
   });
   return amountMinor;

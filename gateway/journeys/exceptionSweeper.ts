@@ -1,6 +1,7 @@
 import { PeriodicSweep } from '../db/periodicSweep.js';
 import type { GatewayContext } from '../context.js';
 import { toNumber } from '../db/rows.js';
+import type { TollPairer } from '../tolls/tollPairer.js';
 import type { JourneyPairer } from './journeyPairer.js';
 
 const BATCH = 500;
@@ -9,11 +10,12 @@ const BATCH = 500;
  * Prices what pairing alone never closes (design.md section 5: missing exits and entries are
  * priced by stated rules, never dropped): open entries older than missingExitTimeoutS become
  * no_exit, exits that waited unpairedExitHoldS for an entry become no_entry. It also re-pairs
- * passages whose pairing failed. Runs every sweepIntervalMs; `sweepOnce()` is the same work on
+ * passages whose pairing failed; the toll pairer does the same for toll trips (gateway/tolls,
+ * docs/tolls.md). Runs every sweepIntervalMs; `sweepOnce()` is the same work on
  * demand, for tests with an injected clock.
  */
 export class ExceptionSweeper extends PeriodicSweep<{ tokens: number; failed: number }> {
-  constructor(ctx: GatewayContext, private readonly pairer: JourneyPairer) {
+  constructor(ctx: GatewayContext, private readonly pairer: JourneyPairer, private readonly tolls?: TollPairer) {
     super(ctx, 'sweep.failed');
   }
 
@@ -33,7 +35,8 @@ export class ExceptionSweeper extends PeriodicSweep<{ tokens: number; failed: nu
       .select('id', 'token_id', 'passed_at');
     const due = [...openEntries, ...unpaired].map((row) => ({ id: String(row.id), tokenId: String(row.token_id), passedAt: toNumber(row.passed_at) }));
     const outcome = await this.pairer.pairTokens(due);
+    const tolls = this.tolls ? await this.tolls.sweepOnce() : { vehicles: 0, failed: 0 };
     this.ctx.metrics.increment('sweep.runs');
-    return outcome;
+    return { tokens: outcome.tokens + tolls.vehicles, failed: outcome.failed + tolls.failed };
   }
 }

@@ -102,6 +102,7 @@ export interface JourneyQuery {
   toMs?: number;
   limit?: number;
   includeVoid?: boolean;
+  mode?: string;
 }
 
 /** Journeys newest first. Void ones (superseded by a re-pairing) are left out unless asked for. */
@@ -109,6 +110,7 @@ export async function listJourneys(db: Knex | Knex.Transaction, query: JourneyQu
   const builder = db('journeys').select().orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(Math.min(query.limit ?? 100, 1000));
   if (query.riderId) builder.where('rider_id', query.riderId);
   if (query.operatorId) builder.where('operator_id', query.operatorId);
+  if (query.mode) builder.where('mode', query.mode);
   if (query.fromMs !== undefined) builder.where('started_at', '>=', query.fromMs);
   if (query.toMs !== undefined) builder.where('started_at', '<', query.toMs);
   if (!query.includeVoid) builder.whereNot('status', 'void');

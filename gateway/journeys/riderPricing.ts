@@ -53,6 +53,8 @@ export async function priceAmongRiderJourneys(trx: Knex.Transaction, catalog: Ne
     .where('started_at', '>', fromMs - PRICING_REACH_MS)
     .where('started_at', '<', fromMs + PRICING_REACH_MS)
     .whereNot('status', 'void')
+    // Toll trips take no part in transfers and caps of transit fares (gateway/tolls prices them).
+    .whereNot('mode', 'toll')
     .select();
   return priceAmongJourneys(rows.map(journeyFromRow), catalog, fresh, fromMs, excludedIds);
 }

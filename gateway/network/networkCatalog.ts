@@ -17,6 +17,9 @@ export interface Site {
   line: string;
   order: number;
   deviceIds: string[];
+  /** Toll sites: plaza or gantry, and the position along the road (docs/tolls.md); null for transit. */
+  kind: 'plaza' | 'gantry' | null;
+  km: number | null;
 }
 
 /** Operators, sites and tariffs, read together: what pricing and the network page need. */
@@ -41,6 +44,8 @@ export async function loadNetworkCatalog(db: Knex | Knex.Transaction): Promise<N
     line: row.line,
     order: Number(row.order),
     deviceIds: JSON.parse(row.device_ids),
+    kind: row.site_kind ?? null,
+    km: row.position_km === null || row.position_km === undefined ? null : Number(row.position_km),
   }));
   const tariffs: Tariff[] = tariffRows.map(tariffFromRow);
   return { operators, sites, sitesById: new Map(sites.map((site) => [site.id, site])), tariffs };

@@ -15,11 +15,22 @@ export type PassageRejection = keyof typeof PASSAGE_REJECTIONS;
 
 const CHUNK = 400; // well below every driver's bound-parameter limit
 
-export interface IngestOutcome {
+/** A table of lane passages: gate passages (passages) or toll passages (toll_passages). */
+export interface PassageTable<P extends { id: string; laneId: string; laneSeq: number }> {
+  table: string;
+  toRow(passage: P, receivedAt: number): Record<string, unknown>;
+  fromRow(row: Record<string, unknown>): P;
+  /** The fields in which a re-sent passage differs from the stored one (none: a harmless retry). */
+  differingFields(stored: P, sent: P): string[];
+}
+
+export interface IngestOutcome<P = PassageRecord> {
   result: PassageBatchResult;
   /** Passages stored by this call (not earlier ones): what pairing must look at. */
-  inserted: PassageRecord[];
+  inserted: P[];
 }
+
+export const GATE_PASSAGES: PassageTable<PassageRecord> = { table: 'passages', toRow: passageToRow, fromRow: passageFromRow, differingFields };
 
 /**
  * Store a lane's batch. Each passage id is stored exactly once (design.md section 5): an id sent
@@ -27,18 +38,31 @@ export interface IngestOutcome {
  * is rejected with PASSAGE_CONFLICT. One transaction per batch.
  */
 export async function storePassageBatch(ctx: GatewayContext, batch: PassageBatch): Promise<IngestOutcome> {
+  return storeLaneBatch(ctx, GATE_PASSAGES, batch);
+}
+
+/**
+ * The batch rules of storePassageBatch for any passage table; `prepare` may add derived columns
+ * to the new rows inside the same transaction (toll passages resolve their vehicle there).
+ */
+export async function storeLaneBatch<P extends { id: string; laneId: string; laneSeq: number }>(
+  ctx: GatewayContext,
+  spec: PassageTable<P>,
+  batch: { laneId: string; passages: P[] },
+  prepare?: (trx: Knex.Transaction, fresh: P[], rows: Array<Record<string, unknown>>) => Promise<void>,
+): Promise<IngestOutcome<P>> {
   const receivedAt = ctx.clock.now();
   return inTransaction(ctx.knex, async ({ trx }) => {
     const accepted: string[] = [];
     const rejected: PassageBatchResult['rejected'] = [];
     const reject = (id: string, code: PassageRejection) => rejected.push({ id, code, message: PASSAGE_REJECTIONS[code] });
 
-    const unique = new Map<string, PassageRecord>();
+    const unique = new Map<string, P>();
     const seqs = new Map<number, string>();
     for (const passage of batch.passages) {
       if (passage.laneId !== batch.laneId) reject(passage.id, 'LANE_MISMATCH');
       else if (unique.has(passage.id)) {
-        if (differingFields(unique.get(passage.id)!, passage).length) reject(passage.id, 'DUPLICATE_IN_BATCH');
+        if (spec.differingFields(unique.get(passage.id)!, passage).length) reject(passage.id, 'DUPLICATE_IN_BATCH');
       } else if (seqs.has(passage.laneSeq)) reject(passage.id, 'DUPLICATE_IN_BATCH');
       else {
         unique.set(passage.id, passage);
@@ -46,30 +70,32 @@ export async function storePassageBatch(ctx: GatewayContext, batch: PassageBatch
       }
     }
     const candidates = [...unique.values()];
-    const storedById = await loadBy(trx, 'id', candidates.map((passage) => passage.id));
-    const storedBySeq = await loadBy(trx, 'lane_seq', candidates.map((passage) => passage.laneSeq), batch.laneId);
-    const fresh: PassageRecord[] = [];
+    const storedById = await loadBy(trx, spec, 'id', candidates.map((passage) => passage.id));
+    const storedBySeq = await loadBy(trx, spec, 'lane_seq', candidates.map((passage) => passage.laneSeq), batch.laneId);
+    const fresh: P[] = [];
     for (const passage of candidates) {
       const stored = storedById.get(passage.id);
       if (stored) {
-        if (differingFields(stored, passage).length) reject(passage.id, 'PASSAGE_CONFLICT');
+        if (spec.differingFields(stored, passage).length) reject(passage.id, 'PASSAGE_CONFLICT');
         else accepted.push(passage.id);
       } else if (storedBySeq.has(passage.laneSeq)) reject(passage.id, 'LANE_SEQ_CONFLICT');
       else fresh.push(passage);
     }
-    for (let i = 0; i < fresh.length; i += CHUNK) await trx('passages').insert(fresh.slice(i, i + CHUNK).map((passage) => passageToRow(passage, receivedAt)));
+    const rows = fresh.map((passage) => spec.toRow(passage, receivedAt));
+    if (prepare && fresh.length) await prepare(trx, fresh, rows);
+    for (let i = 0; i < rows.length; i += CHUNK) await trx(spec.table).insert(rows.slice(i, i + CHUNK));
     accepted.push(...fresh.map((passage) => passage.id));
     return { result: { accepted, rejected }, inserted: fresh };
   });
 }
 
-async function loadBy(trx: Knex.Transaction, column: 'id' | 'lane_seq', values: Array<string | number>, laneId?: string): Promise<Map<string | number, PassageRecord>> {
-  const found = new Map<string | number, PassageRecord>();
+async function loadBy<P extends { id: string; laneId: string; laneSeq: number }>(trx: Knex.Transaction, spec: PassageTable<P>, column: 'id' | 'lane_seq', values: Array<string | number>, laneId?: string): Promise<Map<string | number, P>> {
+  const found = new Map<string | number, P>();
   for (let i = 0; i < values.length; i += CHUNK) {
-    const query = trx('passages').whereIn(column, values.slice(i, i + CHUNK)).select();
+    const query = trx(spec.table).whereIn(column, values.slice(i, i + CHUNK)).select();
     if (laneId) query.where('lane_id', laneId);
     for (const row of await query) {
-      const passage = passageFromRow(row);
+      const passage = spec.fromRow(row);
       found.set(column === 'id' ? passage.id : passage.laneSeq, passage);
     }
   }

@@ -55,9 +55,14 @@ export async function riderFunds(db: Knex | Knex.Transaction, rider: Rider): Pro
   return { balanceMinor, availableMinor: balanceMinor + rider.payLaterLimitMinor };
 }
 
+/**
+ * Every credential of the rider lanes must refuse when the rider is denied: the tokens of their
+ * phones, then the tokens of their vehicles (removed ones too, so a release reaches them).
+ */
 export async function tokensOfRider(db: Knex | Knex.Transaction, riderId: string): Promise<string[]> {
-  const rows = await db('tokens').where({ rider_id: riderId }).orderBy('created_at').select('id');
-  return rows.map((row) => String(row.id));
+  const phones = await db('tokens').where({ rider_id: riderId }).orderBy('created_at').select('id');
+  const vehicles = await db('vehicles').where({ rider_id: riderId }).orderBy('created_at').select('token_id as id');
+  return [...phones, ...vehicles].map((row) => String(row.id));
 }
 
 export async function riderIdOfToken(db: Knex | Knex.Transaction, tokenId: string): Promise<string | undefined> {

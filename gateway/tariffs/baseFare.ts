@@ -35,6 +35,7 @@ export function baseFare(leg: FareLeg, data: TariffData, name: StationName): Bas
   }
   const stations = { fromStationId: from, toStationId: to };
   if (rule.kind === 'matrix') return { step: 'base', rule: 'matrix', label: `${name(from)} to ${name(to)}: station matrix`, amountMinor: fare, ...stations };
+  if (rule.kind === 'toll') return { step: 'base', rule: 'matrix', label: `${name(from)} to ${name(to)}: toll matrix, vehicle class ${vehicleClass}`, amountMinor: fare, vehicleClass, ...stations };
   if (rule.kind === 'zones') {
     const zones = zoneSpan(rule.stationZones[from], rule.stationZones[to]);
     return { step: 'base', rule: 'zones', label: `${name(from)} to ${name(to)}: zones ${zones[0]}-${zones[zones.length - 1]} (${zones.length} zone${zones.length > 1 ? 's' : ''})`, amountMinor: fare, zones, ...stations };
@@ -71,6 +72,8 @@ export function tripFare(rule: FareRule, from: string, to: string, vehicleClass:
     }
     case 'gantries':
       return rule.fees[from]?.[vehicleClass];
+    case 'toll':
+      return rule.matrix[vehicleClass]?.[from]?.[to];
   }
 }
 
@@ -87,6 +90,8 @@ export function ruleStations(rule: FareRule): string[] {
       return Object.keys(rule.positionsKm);
     case 'gantries':
       return Object.keys(rule.fees);
+    case 'toll':
+      return [...new Set([...tollPlazas(rule), ...Object.keys(rule.gantryFees)])];
   }
 }
 
@@ -105,4 +110,10 @@ export function maxFare(rule: FareRule, station: string, vehicleClass: string, d
 export function highestFare(rule: FareRule, vehicleClass: string): number {
   if (rule.kind === 'flat') return rule.fareMinor;
   return Math.max(0, ...ruleStations(rule).map((station) => maxFare(rule, station, vehicleClass, 'from')));
+}
+
+/** The plazas a toll matrix names, over every vehicle class. */
+export function tollPlazas(rule: Extract<FareRule, { kind: 'toll' }>): string[] {
+  const rows = Object.values(rule.matrix);
+  return [...new Set([...rows.flatMap((row) => Object.keys(row)), ...rows.flatMap((row) => Object.values(row).flatMap((to) => Object.keys(to)))])];
 }

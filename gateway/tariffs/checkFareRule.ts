@@ -1,10 +1,13 @@
 import { ruleStations } from './baseFare.js';
+import { checkTollRule } from './checkTollRule.js';
 import { problem, type TariffProblem } from './tariffProblems.js';
 import type { FareRule } from './tariffData.js';
 
 export interface NetworkStation {
   id: string;
   name: string;
+  /** Toll sites: plaza or gantry. */
+  kind?: string | null;
 }
 
 /**
@@ -18,6 +21,7 @@ export function checkFareRule(rule: FareRule, stations: readonly NetworkStation[
   const label = (id: string) => (known.has(id) ? `${known.get(id)!.name} (${id})` : id);
   for (const id of ruleStations(rule)) if (!known.has(id)) out.push(problem('UNKNOWN_STATION', path, `station ${id} is not a station of this operator`));
   if (rule.kind === 'flat') return out;
+  if (rule.kind === 'toll') return [...out, ...checkTollRule(rule, stations)];
 
   const priced = new Set(ruleStations(rule));
   const what = { matrix: 'has no row in the matrix', zones: 'has no zone', distance: 'has no position', gantries: 'has no fee' }[rule.kind];

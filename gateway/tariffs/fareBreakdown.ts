@@ -8,7 +8,24 @@ export type FareLine =
   | { step: 'time_of_day'; period: string; label: string; amountMinor: number; multiplierPercent?: number }
   | { step: 'concession'; fareClass: number; label: string; amountMinor: number; percentOff?: number }
   | { step: 'transfer'; label: string; amountMinor: number; fromJourneyId: string; chainStartJourneyId: string; chainStartedAt: number; transferNumber: number }
-  | { step: 'cap'; period: 'day' | 'week'; periodKey: string; capMinor: number; usedBeforeMinor: number; label: string; amountMinor: number };
+  | { step: 'cap'; period: 'day' | 'week'; periodKey: string; capMinor: number; usedBeforeMinor: number; label: string; amountMinor: number }
+  | { step: 'etc'; label: string; amountMinor: number; percentOff: number };
+
+/**
+ * What a toll trip adds to its breakdown (docs/tolls.md): the class and how it was paid, the
+ * gantries of its path (read or inferred, charged or not, each with its own toll on the open
+ * road), and every lane exception with the rule that priced it.
+ */
+export interface TollDetails {
+  kind: 'closed' | 'open_road';
+  vehicleClass: string;
+  /** etc: every priced passage was read by its tag; video: none was; mixed: some were. */
+  payment: 'etc' | 'video' | 'mixed';
+  /** A lone exit priced from the entry written in its tag. */
+  entryFromTag?: { site: string; at: number };
+  path: Array<{ stationId: string; passageId: string | null; passedAt: number; inferred: boolean; charged: boolean; feeMinor: number; tollMinor: number; note?: string }>;
+  exceptions: Array<{ passageId: string; code: string; rule: string }>;
+}
 
 export interface FareBreakdown {
   operatorId: string;
@@ -21,6 +38,8 @@ export interface FareBreakdown {
   listMinor: number;
   /** What the rider pays: listMinor plus every (negative) transfer and cap line. */
   fareMinor: number;
+  /** Toll trips only. */
+  toll?: TollDetails;
 }
 
 export const sumLines = (lines: readonly FareLine[]): number => lines.reduce((total, line) => total + line.amountMinor, 0);

@@ -40,7 +40,22 @@ export const DistanceRule = z.object({
 /** Open toll road: each gantry passage pays the gantry's fee for the vehicle class. */
 export const GantryRule = z.object({ kind: z.literal('gantries'), fees: z.record(z.string(), byVehicleClass) });
 
-export const FareRule = z.discriminatedUnion('kind', [FlatRule, MatrixRule, ZonesRule, DistanceRule, GantryRule]);
+/**
+ * A toll road of barrier plazas and free-flow gantries (docs/tolls.md). Amounts are the video
+ * toll (plate only); a passage read by its tag pays etcDiscountPercent less.
+ * - matrix[class][entry plaza][exit plaza]: a closed-road trip, priced once;
+ * - gantryFees[gantry][class]: an open-road trip pays the fee of every gantry it passed;
+ * - gantryTripGapMin: two gantry passages of a vehicle further apart start a new open-road trip.
+ */
+export const TollRule = z.object({
+  kind: z.literal('toll'),
+  matrix: z.record(z.string().regex(/^\d+$/, 'vehicle class must be a number'), z.record(z.string(), z.record(z.string(), fareMinor))),
+  gantryFees: z.record(z.string(), byVehicleClass).default({}),
+  etcDiscountPercent: percent.default(0),
+  gantryTripGapMin: z.number().int().min(1).max(1440).default(30),
+});
+
+export const FareRule = z.discriminatedUnion('kind', [FlatRule, MatrixRule, ZonesRule, DistanceRule, GantryRule, TollRule]);
 
 /**
  * A time-of-day period, in the tariff's time zone: [from, to) local time, on the given ISO
@@ -115,6 +130,7 @@ export const TariffData = z.object({
 export type TariffData = z.infer<typeof TariffData>;
 export type TariffDataInput = z.input<typeof TariffData>;
 export type FareRule = z.infer<typeof FareRule>;
+export type TollRule = z.infer<typeof TollRule>;
 export type Period = z.infer<typeof Period>;
 
 export const FARE_CLASS_NAMES: Record<number, string> = { 0: 'adult', 1: 'child', 2: 'student', 3: 'senior', 4: 'disabled' };

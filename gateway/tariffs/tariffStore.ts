@@ -34,14 +34,14 @@ export async function addTariffVersion(knex: Knex, nowMs: number, operatorId: st
     if (!operator) throw new NotFoundError('OPERATOR_NOT_FOUND', `operator ${operatorId}`);
     const [existing, stations, operators, modes] = await Promise.all([
       listTariffs(trx, operatorId),
-      trx('sites').where({ operator_id: operatorId }).select('id', 'name').orderBy('id'),
+      trx('sites').where({ operator_id: operatorId }).select('id', 'name', 'site_kind').orderBy('id'),
       trx('operators').select('id'),
       trx('sites').distinct('mode'),
     ]);
     const check = checkTariff(request.effectiveFrom, request.data, {
       operatorId,
       currency: String(operator.currency),
-      stations: stations.map((row) => ({ id: String(row.id), name: String(row.name) })),
+      stations: stations.map((row) => ({ id: String(row.id), name: String(row.name), kind: (row.site_kind as string | null) ?? null })),
       operatorIds: operators.map((row) => String(row.id)),
       modes: modes.map((row) => String(row.mode)),
       existing,

@@ -1,17 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../protocol/laneApi.js';
+import { TollPassageBatch } from '../../../protocol/toll.js';
 import type { GatewayContext } from '../../context.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
 import { saveLaneReport } from '../../lanes/laneReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
+import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
+import type { TollPairer } from '../../tolls/tollPairer.js';
 import { trustChangesSince } from '../../trust/trustLog.js';
 import { parseInput } from '../validate.js';
 
 const SinceQuery = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
 
 /** The lane controllers' API (protocol/laneApi.ts), mounted at /api/lane/v1. */
-export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer): Router {
+export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: TollPairer): Router {
   const router = Router();
 
   router.post('/passages', async (request, response) => {
@@ -21,6 +24,15 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer): Router {
     // A pairing failure leaves the passages for the sweeper; it never fails the batch.
     await pairer.pairTokens(inserted);
     for (const passage of inserted) ctx.live.publish('passage', passage);
+    response.json(result satisfies PassageBatchResult);
+  });
+
+  router.post('/toll-passages', async (request, response) => {
+    const batch = parseInput(TollPassageBatch, request.body);
+    const { result, inserted } = await storeTollPassageBatch(ctx, batch);
+    // As for gate passages: stored first, answered after pairing; a pairing failure is the sweeper's.
+    await tolls.pairVehicles(inserted.map(({ passage, vehicleTokenId }) => ({ id: passage.id, passedAt: passage.passedAt, vehicleTokenId })));
+    for (const { passage, vehicleTokenId } of inserted) ctx.live.publish('passage', { ...passage, vehicleTokenId });
     response.json(result satisfies PassageBatchResult);
   });
 

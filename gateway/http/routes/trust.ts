@@ -28,7 +28,8 @@ export function trustRouter(ctx: GatewayContext): Router {
       const now = ctx.clock.now();
       let tokenIds: string[];
       if ('tokenId' in body) {
-        if (!(await unit.trx('tokens').where({ id: body.tokenId }).first('id'))) throw new NotFoundError('TOKEN_NOT_FOUND', `token ${body.tokenId}`);
+        const known = (await unit.trx('tokens').where({ id: body.tokenId }).first('id')) ?? (await unit.trx('vehicles').where({ token_id: body.tokenId }).first('id'));
+        if (!known) throw new NotFoundError('TOKEN_NOT_FOUND', `token ${body.tokenId}`);
         tokenIds = [body.tokenId];
       } else tokenIds = await tokensOfRider(unit.trx, (await requireRider(unit.trx, body.riderId)).id);
       const changes: Array<TrustChange | undefined> = [];
