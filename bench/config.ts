@@ -27,8 +27,12 @@ export const BenchConfigSchema = z.object({
   databaseUrl: z.string().default('postgres://postgres@127.0.0.1:5432/test'),
   /** Riders whose business day the pricing phase feeds through the lane API's path (4 or 5 journeys each). */
   pricingRiders: int(100).default(10_000),
-  /** Lane batches in flight at once in the pricing phase. */
-  pricingConcurrency: int(1).default(1),
+  /**
+   * Lane batches in flight at once in the pricing phase: the gateway serves each lane's request as
+   * it comes, so batches of different lanes are paired side by side (per-token and per-rider locks
+   * keep a token's batches in order).
+   */
+  pricingConcurrency: int(1).default(2),
   /**
    * Scheduling priority (nice) of the gateway process. In service the gateway runs on machines of
    * its own, away from the lane controllers; sharing this machine's two cores with them, it would
