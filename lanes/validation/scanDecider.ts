@@ -37,8 +37,9 @@ export class ScanDecider {
   }
 
   /** The key under which a code is marked used: station-wide, by token, generation time and counter. */
+  /** Network-wide, not per station: a code opens one gate once, so a screenshot is no good at the next station either. */
   usedCodeKey(code: RideCode): string {
-    return `${this.config.stationId}:${code.credential.tokenId}:${code.generatedAtS}:${code.counter}`;
+    return `${code.credential.tokenId}:${code.generatedAtS}:${code.counter}`;
   }
 
   async decide(text: string, direction: Direction, nowMs: number): Promise<ScanDecision> {
