@@ -4,7 +4,7 @@ import { lockForTransaction } from '../db/locks.js';
 import { postFunded } from '../funding/postFunded.js';
 import { operatorHoldsForJourney } from '../ledger/netCharged.js';
 import { requireRider } from '../riders/riderRecords.js';
-import type { Journey } from './journeyRecords.js';
+import { journeyToRow, type Journey } from './journeyRecords.js';
 
 const CHARGEABLE = new Set(['complete', 'no_exit', 'no_entry']);
 
@@ -42,4 +42,13 @@ export async function chargeJourney(ctx: GatewayContext, trx: Knex.Transaction, 
     giveBackReason: 'CORRECTED',
   });
   return amountMinor;
+}
+
+/** Charge (chargeJourney) and store a journey as pairing decided it: inserted when new, updated when it exists. */
+export async function saveCharged(ctx: GatewayContext, trx: Knex.Transaction, now: number, journey: Journey, exists: boolean): Promise<{ journey: Journey; postedMinor: number }> {
+  const postedMinor = await chargeJourney(ctx, trx, now, journey);
+  const saved = { ...journey, chargedMinor: journey.chargedMinor + postedMinor };
+  if (exists) await trx('journeys').where({ id: saved.id }).update(journeyToRow(saved, now));
+  else await trx('journeys').insert(journeyToRow(saved, now));
+  return { journey: saved, postedMinor };
 }

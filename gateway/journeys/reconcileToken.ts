@@ -6,8 +6,8 @@ import { toNumber } from '../db/rows.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
 import { settleFundingStatus } from '../riders/fundingStatus.js';
 import { riderIdOfToken } from '../riders/riderRecords.js';
-import { chargeJourney } from './chargeJourney.js';
-import { journeyFromRow, journeyToRow, type Journey } from './journeyRecords.js';
+import { saveCharged } from './chargeJourney.js';
+import { journeyFromRow, type Journey } from './journeyRecords.js';
 import { comparePassages } from './pairing.js';
 import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowPassageFromRow, type PassageKey } from './reconcilePlan.js';
 import { priceAmongRiderJourneys } from './riderPricing.js';
@@ -45,22 +45,14 @@ export async function reconcileToken(ctx: GatewayContext, trx: Knex.Transaction,
 
   const changed: ReconcileResult['changed'] = [];
   const { voided, voidedIds, fromMs } = planVoids(derived, stored);
-  for (const journey of voided) changed.push(await save(ctx, trx, now, journey, true));
+  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true));
   // Transfers and caps: priced among the rider's journeys in start order (riderPricing.ts).
   const pricing = Number.isFinite(fromMs) ? await priceAmongRiderJourneys(trx, catalog, { riderId, tokenId }, [...derived.values()], fromMs, voidedIds) : { fresh: [], others: [] };
-  for (const { journey, exists } of planPricedSaves(stored, pricing)) changed.push(await save(ctx, trx, now, journey, exists));
+  for (const { journey, exists } of planPricedSaves(stored, pricing)) changed.push(await saveCharged(ctx, trx, now, journey, exists));
   for (const link of passageLinks(window, pairing)) await trx('passages').where({ id: link.id }).update({ journey_id: link.journeyId });
 
   const trustChanges = riderId && changed.some((item) => item.postedMinor !== 0) ? await settleFundingStatus(ctx, trx, now, riderId) : [];
   return { changed, trustChanges };
-}
-
-async function save(ctx: GatewayContext, trx: Knex.Transaction, now: number, journey: Journey, exists: boolean): Promise<{ journey: Journey; postedMinor: number }> {
-  const postedMinor = await chargeJourney(ctx, trx, now, journey);
-  const saved = { ...journey, chargedMinor: journey.chargedMinor + postedMinor };
-  if (exists) await trx('journeys').where({ id: saved.id }).update(journeyToRow(saved, now));
-  else await trx('journeys').insert(journeyToRow(saved, now));
-  return { journey: saved, postedMinor };
 }
 
 async function lastExitBefore(trx: Knex.Transaction, tokenId: string, from: PassageKey): Promise<PassageKey | undefined> {

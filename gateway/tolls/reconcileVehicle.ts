@@ -4,8 +4,8 @@ import type { TollException } from '../../protocol/toll.js';
 import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
 import { toNumber } from '../db/rows.js';
-import { chargeJourney } from '../journeys/chargeJourney.js';
-import { journeyFromRow, journeyIdFor, journeyToRow, type Journey } from '../journeys/journeyRecords.js';
+import { saveCharged } from '../journeys/chargeJourney.js';
+import { journeyFromRow, journeyIdFor, type Journey } from '../journeys/journeyRecords.js';
 import { comparePassages } from '../journeys/pairing.js';
 import { planPricedSaves, planVoids, type PassageKey } from '../journeys/reconcilePlan.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
@@ -71,8 +71,8 @@ export async function reconcileVehicle(ctx: GatewayContext, trx: Knex.Transactio
 
   const changed: VehicleReconcileResult['changed'] = [];
   const { voided } = planVoids(derived, stored);
-  for (const journey of voided) changed.push(await save(ctx, trx, now, journey, true));
-  for (const { journey, exists } of planPricedSaves(stored, { fresh: [...derived.values()], others: [] })) changed.push(await save(ctx, trx, now, journey, exists));
+  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true));
+  for (const { journey, exists } of planPricedSaves(stored, { fresh: [...derived.values()], others: [] })) changed.push(await saveCharged(ctx, trx, now, journey, exists));
 
   const wanted = new Map<string, string | null>();
   for (const trip of pairing.trips) for (const passage of passagesOfTrip(trip)) wanted.set(passage.id, journeyIdFor(trip.anchor.id));
@@ -107,10 +107,3 @@ async function restartPoint(trx: Knex.Transaction, vehicleTokenId: string, from:
   return earliest && comparePassages(earliest, from) < 0 ? earliest : from;
 }
 
-async function save(ctx: GatewayContext, trx: Knex.Transaction, now: number, journey: Journey, exists: boolean): Promise<{ journey: Journey; postedMinor: number }> {
-  const postedMinor = await chargeJourney(ctx, trx, now, journey);
-  const saved = { ...journey, chargedMinor: journey.chargedMinor + postedMinor };
-  if (exists) await trx('journeys').where({ id: saved.id }).update(journeyToRow(saved, now));
-  else await trx('journeys').insert(journeyToRow(saved, now));
-  return { journey: saved, postedMinor };
-}
