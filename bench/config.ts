@@ -39,6 +39,12 @@ export const BenchConfigSchema = z.object({
    * otherwise hold a core for a whole scheduler slice while a scan waits. 0 runs it as an equal.
    */
   gatewayNice: z.coerce.number().int().min(0).max(19).default(19),
+  /** Combined vehicle rate over the 16 barrier lanes of the toll phase (obu_to_barrier_p99_ms). */
+  tollRatePerS: int(1).default(200),
+  tollWarmupS: int(0).default(2),
+  tollMeasureS: int(1).default(10),
+  /** Vehicles flooded through one gantry lane controller (gantry_reads_per_s). */
+  gantryVehicles: int(100).default(20_000),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -62,6 +68,10 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   pricingConcurrency: 'BENCH_PRICING_CONCURRENCY',
   gatewayNice: 'BENCH_GATEWAY_NICE',
   serverNodeArgs: 'BENCH_SERVER_NODE_ARGS',
+  tollRatePerS: 'BENCH_TOLL_RATE_PER_S',
+  tollWarmupS: 'BENCH_TOLL_WARMUP_S',
+  tollMeasureS: 'BENCH_TOLL_MEASURE_S',
+  gantryVehicles: 'BENCH_GANTRY_VEHICLES',
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {

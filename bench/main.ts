@@ -23,6 +23,10 @@ import { runScanLoad } from './scanLoad.js';
 import { BenchServer } from './serverHandle.js';
 import { percentile, round, summarise } from './stats.js';
 import { measureValidations } from './validationThroughput.js';
+import { SimulatedTollRoad } from '../simulator/toll/tollRoad.js';
+import { makeFleet } from '../simulator/toll/vehicle.js';
+import { runGantryFlood, runObuToBarrier } from './tollLoad.js';
+import { BENCH_TOLL_GANTRY, BENCH_TOLL_PLAZAS, BENCH_TOLL_SITES, seedFleetTrust } from './tollSites.js';
 
 /**
  * `npm run bench`: the gate's latency and throughput on this machine (docs/operations.md,
@@ -40,6 +44,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'turnpike-bench-'));
 const mosquitto = new BenchMosquitto(workDir);
 let gatewayServer: BenchServer | undefined;
 let server: BenchServer | undefined;
+let tollServer: BenchServer | undefined;
+let tollRoad: SimulatedTollRoad | undefined;
 let devices: SimulatedNetwork | undefined;
 let live: LiveStream | undefined;
 let cleaning: Promise<void> | undefined;
@@ -48,6 +54,8 @@ function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     live?.close();
     await devices?.close().catch(() => {});
+    await tollRoad?.close().catch(() => {});
+    await tollServer?.close().catch(() => {});
     await server?.close().catch(() => {});
     await gatewayServer?.close().catch(() => {});
     await mosquitto.close().catch(() => {});
@@ -59,6 +67,7 @@ function cleanUp(): Promise<void> {
 // Whatever ends this process (a crash included), no broker or server process outlives it.
 process.once('exit', () => {
   server?.killNow();
+  tollServer?.killNow();
   gatewayServer?.killNow();
   mosquitto.killNow();
   rmSync(workDir, { recursive: true, force: true });
@@ -153,6 +162,22 @@ try {
   const frameFigures = summarise(frames.latenciesMs);
   say(`  frame to command ${JSON.stringify(frameFigures)}; unreadable ${frames.unreadable} (included in the figure)`);
 
+  // Toll lanes: their own process (plaza and gantry hardware), the fleet's registrations already in their trust copies.
+  const tollFleet = makeFleet(seededRandom(5), { count: 2000, classes: ['1', '2', '3', '4', '5'], taggedShare: 1, wrongClassShare: 0, movedTagShare: 0, tamperedShare: 0 });
+  seedFleetTrust(join(workDir, 'tolls'), BENCH_TOLL_SITES.map((site) => site.id), tollFleet);
+  tollServer = await new BenchServer({ role: 'tolls', mqttUrl: mosquitto.url, dataDir: join(workDir, 'tolls'), gatewayUrl: gatewayServer.gatewayUrl, nodeArgs }).start();
+  tollRoad = new SimulatedTollRoad({ brokerUrl: mosquitto.url, sites: BENCH_TOLL_PLAZAS, heartbeatIntervalMs: 0 });
+  await tollRoad.start();
+  await tollServer.stats();
+  say(`toll barriers: ${config.tollRatePerS} vehicles/s over ${BENCH_TOLL_PLAZAS.length * 4} barrier lanes (${BENCH_TOLL_PLAZAS.length} plaza lane controllers), ${config.tollWarmupS} s warm-up + ${config.tollMeasureS} s measured`);
+  const barrierRun = await runObuToBarrier({ road: tollRoad, plazas: BENCH_TOLL_PLAZAS, fleet: tollFleet, ratePerS: config.tollRatePerS, warmupS: config.tollWarmupS, measureS: config.tollMeasureS });
+  const tollsUnderLoad = await tollServer.stats();
+  const barrierFigures = summarise(barrierRun.latenciesMs);
+  say(`  OBU read to barrier lift ${JSON.stringify(barrierFigures)}; unanswered ${barrierRun.unanswered}; toll lanes' event loop delay p99 ${round(tollsUnderLoad.eventLoopDelayMs.p99)} ms`);
+  say(`gantry flood: ${config.gantryVehicles} vehicles (OBU + plate read each) through one gantry lane controller`);
+  const gantry = await runGantryFlood({ brokerUrl: mosquitto.url, gantry: BENCH_TOLL_GANTRY, vehicles: config.gantryVehicles, recorded: async () => (await tollServer!.stats()).passed });
+  say(`  ${gantry.passagesPerS} fused passages recorded/s (${gantry.vehicles} in ${gantry.elapsedMs} ms; reads published in ${gantry.publishMs} ms)`);
+
   const results: BenchResults = {
     scan_to_command_p50_ms: scans.p50,
     scan_to_command_p99_ms: scans.p99,
@@ -160,6 +185,8 @@ try {
     validations_per_s: validations.validationsPerS,
     passage_to_charge_p99_ms: charges.p99,
     journeys_priced_per_s: pricing.journeysPricedPerS,
+    obu_to_barrier_p99_ms: barrierFigures.p99,
+    gantry_reads_per_s: gantry.passagesPerS,
     machine,
     samples: {
       scan_to_command_p50_ms: scans.n,
@@ -168,6 +195,8 @@ try {
       validations_per_s: validations.validations,
       passage_to_charge_p99_ms: charges.n,
       journeys_priced_per_s: pricing.journeys,
+      obu_to_barrier_p99_ms: barrierFigures.n,
+      gantry_reads_per_s: gantry.vehicles,
     },
     measuredAt: new Date().toISOString(),
     scanLoad: {
@@ -217,6 +246,19 @@ try {
       lanesProcess: serverAfterFrames,
     },
     validations: { ...validations, elapsedMs: round(validations.elapsedMs) },
+    tolls: {
+      obuToBarrier: {
+        measured: 'OBU read published by a simulated roadside unit until the lift command reaches the simulated barrier, through Mosquitto; toll lane controllers in their own process',
+        barrierLanes: barrierRun.lanes,
+        ratePerS: config.tollRatePerS,
+        warmupS: config.tollWarmupS,
+        measureS: config.tollMeasureS,
+        latencyMs: barrierFigures,
+        unanswered: barrierRun.unanswered,
+        lanesProcess: tollsUnderLoad,
+      },
+      gantry: { measured: 'first read published to last fused passage recorded (fusion window 1500 ms included)', ...gantry },
+    },
     pricing: { path: 'storePassageBatch then JourneyPairer.pairTokens, in process (the lane API route without HTTP)', ...pricingOptions, postgresql: pricing, sqlite: pricingSqlite },
   };
   writeResults(RESULTS_FILE, results);

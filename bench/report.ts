@@ -10,6 +10,8 @@ export const TARGETS = {
   validations_per_s: { target: 6000, better: 'higher' },
   passage_to_charge_p99_ms: { target: 2000, better: 'lower' },
   journeys_priced_per_s: { target: 5000, better: 'higher' },
+  obu_to_barrier_p99_ms: { target: 5, better: 'lower' },
+  gantry_reads_per_s: { target: 2000, better: 'higher' },
 } as const;
 
 export type FigureKey = keyof typeof TARGETS;

@@ -39,7 +39,7 @@ export class BenchServer {
     return this.child?.pid;
   }
 
-  constructor(private readonly options: { role: 'gateway' | 'lanes'; mqttUrl: string; dataDir: string; gatewayUrl?: string; nodeArgs?: string[]; nice?: number }) {}
+  constructor(private readonly options: { role: 'gateway' | 'lanes' | 'tolls'; mqttUrl: string; dataDir: string; gatewayUrl?: string; nodeArgs?: string[]; nice?: number }) {}
 
   async start(): Promise<this> {
     const script = join(REPO_ROOT, 'bench', 'serverProcess.ts');

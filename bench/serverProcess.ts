@@ -9,11 +9,12 @@ import { MemoryHotStore } from '../lanes/hotstate/memoryHotStore.js';
 import { LaneController } from '../lanes/laneController.js';
 import { jsonLogger } from '../lanes/log.js';
 import { BENCH_SITES } from './benchSites.js';
+import { BENCH_TOLL_SITES, tollJournalFile } from './tollSites.js';
 
 /**
  * One server side of the benchmark in its own process, as they run in service: the gateway (a
- * central server) or the ten stations' lane controllers (station hardware), never sharing an
- * event loop. On the benchmark's Mosquitto, SQLite in the given folder, lanes' hot state shared
+ * central server), the ten stations' lane controllers (station hardware), or the toll sites'
+ * lane controllers (plaza and gantry hardware), never sharing an event loop. On the benchmark's Mosquitto, SQLite in the given folder, lanes' hot state shared
  * in their process.
  *
  * Talks to main.ts over stdio, one JSON object a line: it writes {"event":"ready",...} once
@@ -21,8 +22,8 @@ import { BENCH_SITES } from './benchSites.js';
  * everything, so the process never outlives the benchmark.
  */
 const [role, mqttUrl, dataDir, gatewayUrlArg] = process.argv.slice(2);
-if ((role !== 'gateway' && role !== 'lanes') || !mqttUrl || !dataDir || (role === 'lanes' && !gatewayUrlArg)) {
-  console.error('usage: serverProcess.ts gateway <mqttUrl> <dataDir> | lanes <mqttUrl> <dataDir> <gatewayUrl>');
+if ((role !== 'gateway' && role !== 'lanes' && role !== 'tolls') || !mqttUrl || !dataDir || (role !== 'gateway' && !gatewayUrlArg)) {
+  console.error('usage: serverProcess.ts gateway <mqttUrl> <dataDir> | lanes|tolls <mqttUrl> <dataDir> <gatewayUrl>');
   process.exit(2);
 }
 
@@ -39,7 +40,16 @@ const lanes =
             logger: quietLogger,
           }),
       )
-    : [];
+    : role === 'tolls'
+      ? BENCH_TOLL_SITES.map(
+          (site) =>
+            new LaneController({
+              config: parseLaneConfig({ siteId: site.id, mode: 'toll', tollSiteKind: site.kind, tollLanes: site.lanes, gatewayUrl: gatewayUrlArg, mqttUrl, journalFile: tollJournalFile(dataDir, site.id) }),
+              hotStore,
+              logger: quietLogger,
+            }),
+        )
+      : [];
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 // The gateway's SQL by statement shape since the last "stats": where its time per passage goes.
 const queries = new Map<string, number>();

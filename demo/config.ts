@@ -18,6 +18,9 @@ export const DemoConfigSchema = z.object({
   /** Share of scans that arrive as camera frames (decoded by the lane with jsqr). */
   frameShare: z.coerce.number().min(0).max(1).default(0.05),
   topUpMinor: int(0).default(5000),
+  /** Simulated vehicles on the toll road, and how many start a trip each minute (0: no toll road). */
+  vehicles: int(0, 100_000).default(200),
+  vehiclesPerMinute: int(0, 100_000).default(60),
 });
 
 export type DemoConfig = Readonly<z.infer<typeof DemoConfigSchema>>;
@@ -32,6 +35,8 @@ export const DEMO_ENV: Record<keyof DemoConfig, string> = {
   journeysPerMinute: 'TURNPIKE_DEMO_JOURNEYS_PER_MINUTE',
   frameShare: 'TURNPIKE_DEMO_FRAME_SHARE',
   topUpMinor: 'TURNPIKE_DEMO_TOP_UP_MINOR',
+  vehicles: 'TURNPIKE_DEMO_VEHICLES',
+  vehiclesPerMinute: 'TURNPIKE_DEMO_VEHICLES_PER_MINUTE',
 };
 
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {

@@ -8,10 +8,13 @@ import type { HotStore } from '../lanes/hotstate/hotStore.js';
 import { silentLogger, type LaneLogger } from '../lanes/log.js';
 import { EmbeddedBroker } from '../runtime/embeddedBroker.js';
 import { SimulatedNetwork } from '../simulator/network.js';
-import type { SiteDefinition } from './network.js';
+import { SimulatedTollRoad } from '../simulator/toll/tollRoad.js';
+import type { SiteDefinition, TollSiteDefinition } from './network.js';
 
 export interface DemoNetworkOptions {
   sites: readonly SiteDefinition[];
+  /** Toll plazas and gantries (DEMO_TOLL_SITES): one toll lane controller each, and their simulated devices. */
+  tollSites?: readonly TollSiteDefinition[];
   /** External broker (Mosquitto); absent starts the embedded one on brokerPort. */
   mqttUrl?: string;
   brokerPort: number;
@@ -41,6 +44,7 @@ export class DemoNetwork {
   gateway!: Gateway;
   readonly lanes = new Map<string, LaneController>();
   devices: SimulatedNetwork | undefined;
+  tollRoad: SimulatedTollRoad | undefined;
   /** The in-process hot store all lanes share when there is no Redis. */
   sharedHotStore: HotStore | undefined;
   mqttUrl = '';
@@ -57,9 +61,14 @@ export class DemoNetwork {
       await this.startGateway();
       if (!this.options.redisUrl) this.sharedHotStore = new MemoryHotStore({});
       for (const site of this.options.sites) await this.startLane(site);
+      for (const site of this.options.tollSites ?? []) await this.startTollLane(site);
       if (this.options.devices !== false) {
         this.devices = new SimulatedNetwork({ brokerUrl: this.mqttUrl, sites: this.options.sites, clientIdSuffix: this.options.clientIdSuffix });
         await this.devices.start();
+        if (this.options.tollSites?.length) {
+          this.tollRoad = new SimulatedTollRoad({ brokerUrl: this.mqttUrl, sites: this.options.tollSites, clientIdSuffix: this.options.clientIdSuffix });
+          await this.tollRoad.start();
+        }
       }
       return this;
     } catch (error) {
@@ -103,6 +112,30 @@ export class DemoNetwork {
     return lane;
   }
 
+  /** A toll plaza's or gantry's lane controller: the same machinery in toll mode, with the site's physical lanes. */
+  tollLaneConfigFor(site: TollSiteDefinition) {
+    return parseLaneConfig({
+      siteId: site.id,
+      stationId: site.id,
+      mode: 'toll',
+      tollSiteKind: site.kind,
+      tollLanes: site.lanes,
+      gatewayUrl: this.gateway.url,
+      mqttUrl: this.mqttUrl,
+      redisUrl: this.options.redisUrl,
+      hotStorePrefix: this.options.hotStorePrefix,
+      journalFile: join(this.options.dataDir, `lane-${site.id}.sqlite`),
+      ...this.options.lane,
+    });
+  }
+
+  async startTollLane(site: TollSiteDefinition): Promise<LaneController> {
+    const lane = new LaneController({ config: this.tollLaneConfigFor(site), hotStore: this.sharedHotStore, logger: this.options.laneLogger ?? silentLogger });
+    this.lanes.set(site.id, lane);
+    await lane.start();
+    return lane;
+  }
+
   async stopLane(siteId: string): Promise<void> {
     const lane = this.lanes.get(siteId);
     this.lanes.delete(siteId);
@@ -112,6 +145,8 @@ export class DemoNetwork {
   async close(): Promise<void> {
     await this.devices?.close();
     this.devices = undefined;
+    await this.tollRoad?.close();
+    this.tollRoad = undefined;
     for (const lane of this.lanes.values()) await lane.close();
     this.lanes.clear();
     if (this.sharedHotStore) await this.sharedHotStore.close();

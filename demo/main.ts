@@ -4,9 +4,12 @@ import { GateQueue } from '../simulator/people/gateQueue.js';
 import { enrolRiders } from '../simulator/people/enrolRiders.js';
 import { seededRandom } from '../simulator/random.js';
 import { Traffic } from '../simulator/scenario/traffic.js';
+import { TollTraffic } from '../simulator/toll/tollTraffic.js';
+import { makeFleet } from '../simulator/toll/vehicle.js';
+import { unregisteredFleet } from '../simulator/toll/vehicleRegistration.js';
 import { loadDemoConfig } from './config.js';
 import { DemoNetwork, demoGatewayConfig } from './demoNetwork.js';
-import { DEMO_SITES } from './network.js';
+import { DEMO_SITES, DEMO_TOLL_SITES, DEMO_VEHICLE_CLASSES } from './network.js';
 
 /**
  * `npm start`: the whole demo network on one machine. Embedded defaults (SQLite, aedes, in-process
@@ -18,6 +21,7 @@ const quietLaneLogger = { ...jsonLogger(), info() {} };
 
 const network = new DemoNetwork({
   sites: DEMO_SITES,
+  tollSites: demo.vehiclesPerMinute > 0 && demo.vehicles > 0 ? DEMO_TOLL_SITES : [],
   mqttUrl: demo.mqttUrl,
   brokerPort: demo.brokerPort,
   gateway: gatewayConfig,
@@ -28,6 +32,7 @@ const network = new DemoNetwork({
 });
 
 let traffic: Traffic | undefined;
+let tollTraffic: TollTraffic | undefined;
 let closing = false;
 
 async function shutdown(signal: string): Promise<void> {
@@ -36,6 +41,7 @@ async function shutdown(signal: string): Promise<void> {
   console.log(`\n${signal}: stopping riders, devices, lanes, gateway, broker...`);
   clearInterval(summaryTimer);
   await traffic?.close();
+  await tollTraffic?.close();
   await network.close();
   console.log('stopped.');
 }
@@ -50,6 +56,15 @@ try {
   const riders = await enrolRiders({ gatewayUrl: network.gateway.url, count: demo.riders, topUpMinor: demo.topUpMinor, queue, frameShare: demo.frameShare, random: seededRandom(7) });
   traffic = new Traffic({ network: network.devices!, riders, journeysPerMinute: demo.journeysPerMinute });
   traffic.start();
+  const fleet = makeFleet(seededRandom(9), { count: demo.vehicles, classes: DEMO_VEHICLE_CLASSES, taggedShare: 0.8, wrongClassShare: 0.02, movedTagShare: 0.01, tamperedShare: 0.01 });
+  // Vehicle registration plugs in here (simulator/toll/vehicleRegistration.ts): a registration
+  // against the gateway's vehicle API makes the lanes know the tags through vehicle.add deltas.
+  const registration = unregisteredFleet;
+  const registered = network.tollRoad ? await registration.register(fleet) : 0;
+  if (network.tollRoad) {
+    tollTraffic = new TollTraffic({ road: network.tollRoad, vehicles: fleet, vehiclesPerMinute: demo.vehiclesPerMinute });
+    tollTraffic.start();
+  }
   const metro = DEMO_SITES.filter((site) => site.mode === 'metro');
   const buses = DEMO_SITES.filter((site) => site.mode === 'bus');
   console.log(
@@ -62,6 +77,9 @@ try {
       `  database    ${gatewayConfig.databaseUrl ? 'PostgreSQL' : `SQLite ${gatewayConfig.sqliteFile}`}; hot state ${demo.redisUrl ? 'Redis' : 'in-process'}`,
       `  network     metro line M1: ${metro.length} stations x 4 gates; bus route 42: ${buses.length} buses`,
       `  riders      ${riders.length}, about ${demo.journeysPerMinute} journeys a minute`,
+      network.tollRoad
+        ? `  toll road   Coast Expressway: plazas TW and TE (2 entry + 2 exit barrier lanes each), gantries TG01-TG08; ${fleet.length} vehicles, about ${demo.vehiclesPerMinute} trips a minute; vehicles ${registered > 0 ? `${registered} registered` : registration.description}`
+        : '  toll road   off (TURNPIKE_DEMO_VEHICLES_PER_MINUTE=0)',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -70,6 +88,11 @@ try {
     const c = traffic!.counters;
     const denied = Object.entries(c.deniedByReason).map(([reason, n]) => `${reason} ${n}`).join(', ');
     console.log(`scans ${c.scans}  opened ${c.opened}  denied ${c.denied}${denied ? ` (${denied})` : ''}  passages ${c.passages}  journeys ${c.journeysFinished}`);
+    if (tollTraffic) {
+      const t = tollTraffic.counters;
+      const recorded = DEMO_TOLL_SITES.reduce((sum, site) => sum + (network.lanes.get(site.id)?.counters.passed ?? 0), 0);
+      console.log(`toll trips ${t.tripsStarted}  lane passes ${t.passed}  diverted ${t.diverted}  toll passages recorded ${recorded}  camera misses ${t.cameraMisses}  tailgates ${t.tailgates}  camera outages ${t.cameraOutages}`);
+    }
   }, 10_000);
 } catch (error) {
   console.error(`turnpike: ${(error as Error).message}`);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ID_PATTERN } from '../protocol/topics.js';
 import { LaneConfigError } from './errors.js';
+import { TollLanesSchema } from './toll/tollLaneConfig.js';
 
 /**
  * The lane controller's configuration (docs/configuration.md, "Lane controller"): parsed once at
@@ -17,7 +18,7 @@ export const LaneConfigSchema = z
     siteId: siteIdSchema,
     /** Station the lane serves; defaults to siteId. Used codes are shared station-wide. */
     stationId: siteIdSchema.optional(),
-    mode: z.enum(['metro', 'bus']).default('metro'),
+    mode: z.enum(['metro', 'bus', 'toll']).default('metro'),
     gatewayUrl: z.string().url().default('http://127.0.0.1:8420'),
     mqttUrl: z.string().min(1).default('mqtt://127.0.0.1:18830'),
     /** MQTT client id; a persistent session keeps QoS 1 events queued while the lane restarts. */
@@ -55,6 +56,22 @@ export const LaneConfigSchema = z
     maxPayloadBytes: positiveInt.default(1_048_576),
     /** How often a worker thread checkpoints the journal's WAL (never inside a scan's commit). */
     walCheckpointIntervalMs: positiveInt.default(1000),
+    /** Toll mode: a barrier plaza or a free-flow gantry. */
+    tollSiteKind: z.enum(['plaza', 'gantry']).default('gantry'),
+    /** Toll mode: the physical lanes and their devices, as JSON (lanes/toll/tollLaneConfig.ts). */
+    tollLanes: TollLanesSchema.optional(),
+    /** Reads of one vehicle in one physical lane are fused when their read times lie this close. */
+    tollFusionWindowMs: positiveInt.default(1500),
+    /** The same vehicle read again within this time at the site (or its duplicate group) is one passage. */
+    tollDuplicateWindowS: positiveInt.default(120),
+    /** Sites sharing this id (say, two gantries a few hundred metres apart) share the duplicate check; defaults to the site. */
+    tollDuplicateGroup: siteIdSchema.optional(),
+    /** Plate reads below this confidence count as no read (LOW_CONFIDENCE). */
+    tollPlateMinConfidence: z.coerce.number().min(0).max(1).default(0.8),
+    /** A lifted vehicle the loop has not seen clear within this time is closed without a passage. */
+    tollClearTimeoutMs: positiveInt.default(60_000),
+    /** A device silent this long (no heartbeat or event) counts as offline. */
+    tollDeviceSilenceMs: positiveInt.default(30_000),
   })
   .transform((raw) => ({
     ...raw,
@@ -82,6 +99,7 @@ export function parseLaneConfig(input: Partial<LaneConfigInput>): LaneConfig {
     throw new LaneConfigError(`invalid lane configuration: ${detail}`, { cause: parsed.error });
   }
   if (parsed.data.outboxRetryMaxMs < parsed.data.outboxRetryMinMs) throw new LaneConfigError('outboxRetryMaxMs must not be below outboxRetryMinMs');
+  if (parsed.data.mode === 'toll' && !parsed.data.tollLanes?.length) throw new LaneConfigError('a toll lane needs tollLanes (LANE_TOLL_LANES)');
   return Object.freeze(parsed.data);
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { LANE_API_PREFIX, PassageBatchResult, TrustChanges, type LaneReport, type PassageBatch } from '../protocol/laneApi.js';
+import type { TollPassageBatch } from '../protocol/toll.js';
 import { errorMessage, GatewayRejectedError, GatewayUnavailableError } from './errors.js';
 import { inThreadExchange, type HttpAnswer, type HttpExchange } from './http/httpExchange.js';
 
@@ -23,6 +24,10 @@ export class GatewayClient {
 
   postPassages(batch: PassageBatch): Promise<PassageBatchResult> {
     return this.request('POST', '/passages', batch, PassageBatchResult) as Promise<PassageBatchResult>;
+  }
+
+  postTollPassages(batch: TollPassageBatch): Promise<PassageBatchResult> {
+    return this.request('POST', '/toll-passages', batch, PassageBatchResult) as Promise<PassageBatchResult>;
   }
 
   fetchTrust(since: number): Promise<TrustChanges> {

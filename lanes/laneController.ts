@@ -11,6 +11,10 @@ import { DeviceRegistry } from './handlers/deviceRegistry.js';
 import type { LaneContext } from './handlers/laneContext.js';
 import { LaneCounters } from './handlers/laneCounters.js';
 import { MessageRouter } from './handlers/messageRouter.js';
+import { createDispatchTable, createTollDispatchTable } from './handlers/dispatchTable.js';
+import { TollDevices } from './toll/tollDevices.js';
+import { TollJournal } from './toll/tollJournal.js';
+import { TollSite } from './toll/tollSite.js';
 import type { HotStore } from './hotstate/hotStore.js';
 import { createHotStore } from './hotstate/createHotStore.js';
 import { DecisionJournal } from './journal/journal.js';
@@ -57,6 +61,7 @@ interface Running {
   listener: (topic: string, payload: Buffer) => void;
   expiryTimer: NodeJS.Timeout;
   checkpointer: WalCheckpointer;
+  toll: TollSite | undefined;
 }
 
 /**
@@ -106,7 +111,8 @@ export class LaneController {
       const hotStore = this.options.hotStore ?? createHotStore(config, clock, logger);
       if (ownsHotStore) await hotStore.start();
       Object.assign(resources, { hotStore, ownsHotStore });
-      const journal = new DecisionJournal(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode });
+      // A toll lane's table has no scan handler, so its gate journal never holds a decision.
+      const journal = new DecisionJournal(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode === 'toll' ? 'metro' : config.mode });
       const outbox = new OutboxStore(db);
       const forwarder = new OutboxForwarder(outbox, gateway, {
         laneId: config.siteId,
@@ -116,6 +122,7 @@ export class LaneController {
         retryMaxMs: config.outboxRetryMaxMs,
         clock,
         logger,
+        route: config.mode === 'toll' ? 'toll-passages' : 'passages',
       });
       const trustSync = new TrustSync(this.trust, new TrustPersistence(db), gateway, {
         pollIntervalMs: config.trustPollIntervalMs,
@@ -137,9 +144,14 @@ export class LaneController {
         publish: (topic, payload, publishOptions) => this.publish(topic, payload, publishOptions),
         onPassageRecorded: () => forwarder.wake(),
       };
-      const router = new MessageRouter(context, trustSync);
+      const toll = config.mode === 'toll' ? this.tollSite(context, db, () => trustSync.isStale(), () => forwarder.wake()) : undefined;
+      const router = new MessageRouter(context, trustSync, toll ? createTollDispatchTable(toll) : createDispatchTable());
       const listener = (topic: string, payload: Buffer) => router.route(topic, payload);
-      Object.assign(resources, { journal, outbox, forwarder, trustSync, router, listener });
+      Object.assign(resources, { journal, outbox, forwarder, trustSync, router, listener, toll });
+      // A persistent session delivers the events queued while the lane was down right after
+      // CONNACK: the trust copy and the vehicles being tracked must be back before that.
+      trustSync.loadPersisted();
+      const restored = toll?.restore() ?? 0;
       const ownsMqtt = !this.options.mqtt;
       const mqtt = this.options.mqtt ?? (await connectLaneMqtt(config.mqttUrl, listener, this.mqttOptions()));
       if (!ownsMqtt) mqtt.on('message', listener);
@@ -149,7 +161,7 @@ export class LaneController {
         intervalMs: config.statusIntervalMs,
         logger,
       });
-      const expiryTimer = setInterval(() => this.expireUnconfirmed(), Math.min(1000, config.gateOpenForMs));
+      const expiryTimer = toll ? setInterval(() => toll.tick(), toll.tickIntervalMs) : setInterval(() => this.expireUnconfirmed(), Math.min(1000, config.gateOpenForMs));
       this.running = { ...(resources as Running), reporter, expiryTimer };
       // Trust first from the file, so that scans arriving right after subscribing are decided on it.
       const catchingUp = trustSync.start();
@@ -159,7 +171,7 @@ export class LaneController {
       await catchingUp;
       forwarder.start();
       reporter.start();
-      logger.info('lane.started', { site: config.siteId, station: config.stationId, mode: config.mode, trustVersion: this.trust.version, backlog: outbox.backlog() });
+      logger.info('lane.started', { site: config.siteId, station: config.stationId, mode: config.mode, trustVersion: this.trust.version, backlog: outbox.backlog(), restoredVehicles: restored });
     } catch (error) {
       this.running = undefined;
       await this.release(resources);
@@ -208,6 +220,29 @@ export class LaneController {
     const expired = running.journal.expireUnconfirmed(now - this.config.gateOpenForMs - this.config.confirmationMarginMs, now);
     this.counters.expired += expired;
     return expired;
+  }
+
+  /** The toll site of a toll lane (for tests and monitors); undefined for gates. */
+  get toll(): TollSite | undefined {
+    return this.running?.toll;
+  }
+
+  private tollSite(context: LaneContext, db: LaneDatabase, isTrustStale: () => boolean, onPassageRecorded: () => void): TollSite {
+    const { config } = this;
+    return new TollSite({
+      config,
+      clock: this.clock,
+      ids: this.ids,
+      logger: this.logger,
+      journal: new TollJournal(db),
+      trust: this.trust,
+      devices: new TollDevices(config.tollLanes ?? [], this.devices, config.tollDeviceSilenceMs),
+      hotStore: context.hotStore,
+      counters: this.counters,
+      isTrustStale,
+      publish: context.publish,
+      onPassageRecorded,
+    });
   }
 
   /** Resolves once the outbox is empty (every confirmed passage accepted or rejected by the gateway). */

@@ -20,6 +20,10 @@ export interface LaneStats {
   unmatchedPassages: number;
   handlerErrors: number;
   faults: number;
+  duplicateMessages: number;
+  unknownDevices: number;
+  /** Toll lanes: passages by lane exception, vehicles not made a second passage, vehicles no device read. */
+  toll: { exceptions: Record<string, number>; duplicateVehicles: number; unreadVehicles: number };
   trustVersion: number;
   trustAgeMs: number | null;
   trustStale: boolean;
@@ -56,6 +60,9 @@ export function laneStats(sources: LaneStatsSources): LaneStats {
     unmatchedPassages: counters.unmatchedPassages,
     handlerErrors: counters.handlerErrors,
     faults: counters.faults,
+    duplicateMessages: counters.duplicateMessages,
+    unknownDevices: counters.unknownDevices,
+    toll: { exceptions: { ...counters.tollExceptions }, duplicateVehicles: counters.duplicateVehicles, unreadVehicles: counters.unreadVehicles },
     trustVersion: sources.trust.version,
     trustAgeMs: trustSync?.ageMs() ?? null,
     trustStale: trustSync?.isStale() ?? true,

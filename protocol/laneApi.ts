@@ -57,6 +57,10 @@ export const PassageBatchResult = z.object({
 });
 export type PassageBatchResult = z.infer<typeof PassageBatchResult>;
 
+/** What a lane controller serves: gates of a metro station, a bus's validators, or a toll plaza or gantry. */
+export const LaneMode = z.enum(['metro', 'bus', 'toll']);
+export type LaneMode = z.infer<typeof LaneMode>;
+
 export const TrustChange = z.discriminatedUnion('kind', [
   z.object({
     version: z.number().int().positive(),
@@ -98,7 +102,7 @@ export type TrustChanges = z.infer<typeof TrustChanges>;
 export const LaneReport = z.object({
   laneId: siteId,
   stationId: siteId,
-  mode: Mode,
+  mode: LaneMode,
   ts: z.number().int(),
   trustVersion: z.number().int().nonnegative(),
   /** Time since the lane last confirmed it was current with the gateway; null if never. */

@@ -43,7 +43,8 @@ export const PassageEvent = z.object({
 });
 export type PassageEvent = z.infer<typeof PassageEvent>;
 
-export const DeviceKind = z.enum(['turnstile', 'validator']);
+/** Gate devices, then the toll devices of plazas and gantries (toll.ts TollDeviceKind). */
+export const DeviceKind = z.enum(['turnstile', 'validator', 'rsu', 'camera', 'loop', 'barrier', 'display']);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
 export const HeartbeatEvent = z.object({ ...envelope, kind: DeviceKind, uptimeS: z.number().nonnegative().optional(), firmware: z.string().max(64).optional() });

@@ -11,7 +11,17 @@ export class LaneCounters {
   unmatchedPassages = 0;
   faults = 0;
   handlerErrors = 0;
+  /** Device messages taken before (QoS 1 redelivery): answered again, never decided twice. */
+  duplicateMessages = 0;
+  /** Messages from a device id the lane's configuration does not name (or in another lane). */
+  unknownDevices = 0;
+  /** Toll: the same vehicle again within the duplicate window, not made a second passage. */
+  duplicateVehicles = 0;
+  /** Toll: the loop counted a vehicle no device read. */
+  unreadVehicles = 0;
   readonly deniedByReason: Record<string, number> = {};
+  /** Toll: passages recorded with each lane exception. */
+  readonly tollExceptions: Record<string, number> = {};
 
   countDecision(action: 'open' | 'deny', reason?: string): void {
     if (action === 'open') {

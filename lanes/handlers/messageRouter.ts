@@ -1,9 +1,9 @@
 import { TrustChange } from '../../protocol/laneApi.js';
 import { DeviceStatus } from '../../protocol/messages.js';
-import { LANE_SEGMENT, parseDeviceEventTopic, TOPIC_ROOT, topics, type DeviceEventKind } from '../../protocol/topics.js';
+import { LANE_SEGMENT, parseDeviceEventTopic, TOPIC_ROOT, topics } from '../../protocol/topics.js';
 import { errorMessage } from '../errors.js';
 import type { TrustSync } from '../trust/trustSync.js';
-import { createDispatchTable, type DispatchEntry } from './dispatchTable.js';
+import { createDispatchTable, type DispatchEntry, type DispatchTable } from './dispatchTable.js';
 import type { LaneContext } from './laneContext.js';
 
 /**
@@ -13,10 +13,9 @@ import type { LaneContext } from './laneContext.js';
  * (a client shared by several lanes) are ignored quietly.
  */
 export class MessageRouter {
-  private readonly table: Record<DeviceEventKind, DispatchEntry> = createDispatchTable();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly context: LaneContext, private readonly trust: TrustSync) {}
+  constructor(private readonly context: LaneContext, private readonly trust: TrustSync, private readonly table: DispatchTable = createDispatchTable()) {}
 
   route(topic: string, payload: Buffer): void {
     const receivedAtNs = process.hrtime.bigint();

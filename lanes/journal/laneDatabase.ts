@@ -45,6 +45,20 @@ const MIGRATIONS: string[] = [
    );
    CREATE TABLE trust_denied (token_id TEXT PRIMARY KEY, reason TEXT NOT NULL);
    CREATE TABLE lane_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Tolls: registered vehicles in the trust copy; the vehicles a toll lane is fusing reads of
+  // (lanes/toll/tollJournal.ts), and every device message id it has taken, for idempotency.
+  `CREATE TABLE trust_vehicles (token_id TEXT PRIMARY KEY, tag_id TEXT, plate TEXT NOT NULL, vehicle_class TEXT NOT NULL);
+   CREATE TABLE toll_tracks (
+     id TEXT PRIMARY KEY,
+     lane TEXT NOT NULL,
+     state TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     closed_at INTEGER,
+     track TEXT NOT NULL
+   );
+   CREATE INDEX toll_tracks_open ON toll_tracks (opened_at) WHERE state IN ('open', 'lifted', 'cleared', 'diverted');
+   CREATE TABLE toll_messages (device_id TEXT NOT NULL, msg_id TEXT NOT NULL, track_id TEXT, at INTEGER NOT NULL, PRIMARY KEY (device_id, msg_id)) WITHOUT ROWID;
+   CREATE INDEX toll_messages_at ON toll_messages (at);`,
 ];
 
 /**

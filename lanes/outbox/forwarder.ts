@@ -2,7 +2,9 @@ import { systemClock, type Clock } from '../../protocol/clock.js';
 import { errorMessage } from '../errors.js';
 import type { GatewayClient } from '../gatewayClient.js';
 import type { LaneLogger } from '../log.js';
-import type { OutboxStore } from './outboxStore.js';
+import type { PassageRecord } from '../../protocol/laneApi.js';
+import type { TollPassageRecord } from '../../protocol/toll.js';
+import type { OutboxPassage, OutboxStore } from './outboxStore.js';
 
 export interface ForwarderOptions {
   laneId: string;
@@ -13,6 +15,8 @@ export interface ForwarderOptions {
   lingerMs?: number;
   clock?: Clock;
   logger: LaneLogger;
+  /** Toll lanes send to /toll-passages (same answer and semantics as /passages). */
+  route?: 'passages' | 'toll-passages';
 }
 
 /**
@@ -34,7 +38,7 @@ export class OutboxForwarder {
   private loop: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly outbox: OutboxStore, private readonly gateway: GatewayClient, private readonly options: ForwarderOptions) {}
+  constructor(private readonly outbox: OutboxStore<OutboxPassage>, private readonly gateway: GatewayClient, private readonly options: ForwarderOptions) {}
 
   start(): void {
     this.running = true;
@@ -90,7 +94,11 @@ export class OutboxForwarder {
       }
       this.outbox.noteAttempt(rows[0].laneSeq, rows[rows.length - 1].laneSeq);
       try {
-        const result = await this.gateway.postPassages({ laneId: this.options.laneId, passages: rows.map((row) => row.passage) });
+        const laneId = this.options.laneId;
+        const result =
+          this.options.route === 'toll-passages'
+            ? await this.gateway.postTollPassages({ laneId, passages: rows.map((row) => row.passage as TollPassageRecord) })
+            : await this.gateway.postPassages({ laneId, passages: rows.map((row) => row.passage as PassageRecord) });
         const now = (this.options.clock ?? systemClock).now();
         this.sent += this.outbox.markSent(result.accepted, now);
         if (result.rejected.length > 0) {

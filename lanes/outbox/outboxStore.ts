@@ -1,9 +1,13 @@
 import type { PassageRecord } from '../../protocol/laneApi.js';
+import type { TollPassageRecord } from '../../protocol/toll.js';
 import type { LaneDatabase } from '../journal/laneDatabase.js';
 
-export interface OutboxRow {
+/** A gate lane's outbox holds gate passages, a toll lane's toll passages; never both. */
+export type OutboxPassage = PassageRecord | TollPassageRecord;
+
+export interface OutboxRow<P extends OutboxPassage = PassageRecord> {
   laneSeq: number;
-  passage: PassageRecord;
+  passage: P;
 }
 
 export interface RejectedPassage {
@@ -12,8 +16,8 @@ export interface RejectedPassage {
   message: string;
 }
 
-/** The outbox rows of confirmed passages (appended by DecisionJournal.confirmPassage). */
-export class OutboxStore {
+/** The outbox rows of confirmed passages (appended by DecisionJournal.confirmPassage or TollJournal.record). */
+export class OutboxStore<P extends OutboxPassage = PassageRecord> {
   private readonly statements;
   private readonly markSentTx;
   private readonly markRejectedTx;
@@ -40,9 +44,9 @@ export class OutboxStore {
     });
   }
 
-  pending(limit: number): OutboxRow[] {
+  pending(limit: number): OutboxRow<P>[] {
     const rows = this.statements.pending.all(limit) as { lane_seq: number; record: string }[];
-    return rows.map((row) => ({ laneSeq: row.lane_seq, passage: JSON.parse(row.record) as PassageRecord }));
+    return rows.map((row) => ({ laneSeq: row.lane_seq, passage: JSON.parse(row.record) as P }));
   }
 
   noteAttempt(fromSeq: number, toSeq: number): void {

@@ -1,6 +1,6 @@
 import type { TrustChange } from '../../protocol/laneApi.js';
 import type { LaneDatabase } from '../journal/laneDatabase.js';
-import { issuerKeyFromText, type TrustCopy } from './trustCopy.js';
+import { issuerKeyFromText, vehicleOfChange, type TrustCopy } from './trustCopy.js';
 
 interface KeyRow {
   key_id: number;
@@ -33,6 +33,12 @@ export class TrustPersistence {
       revokeKey: db.prepare('UPDATE trust_keys SET revoked = 1 WHERE key_id = ?'),
       deny: db.prepare('INSERT INTO trust_denied (token_id, reason) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET reason = excluded.reason'),
       undeny: db.prepare('DELETE FROM trust_denied WHERE token_id = ?'),
+      vehicles: db.prepare('SELECT token_id, tag_id, plate, vehicle_class FROM trust_vehicles'),
+      addVehicle: db.prepare(
+        `INSERT INTO trust_vehicles (token_id, tag_id, plate, vehicle_class) VALUES (?, ?, ?, ?)
+         ON CONFLICT (token_id) DO UPDATE SET tag_id = excluded.tag_id, plate = excluded.plate, vehicle_class = excluded.vehicle_class`,
+      ),
+      removeVehicle: db.prepare('DELETE FROM trust_vehicles WHERE token_id = ?'),
     };
     this.applyTx = db.transaction((changes: TrustChange[], version: number) => {
       for (const change of changes) this.write(change);
@@ -46,7 +52,13 @@ export class TrustPersistence {
       issuerKeyFromText(row.key_id, row.algorithm, row.public_key, row.valid_from_s, row.valid_until_s, row.revoked === 1),
     );
     const denied = (this.statements.denied.all() as { token_id: string; reason: string }[]).map((row) => ({ tokenId: row.token_id, reason: row.reason }));
-    copy.load(Number(this.meta('trust_version') ?? 0), keys, denied);
+    const vehicles = (this.statements.vehicles.all() as { token_id: string; tag_id: string | null; plate: string; vehicle_class: string }[]).map((row) => ({
+      tokenId: row.token_id,
+      tagId: row.tag_id,
+      plate: row.plate,
+      vehicleClass: row.vehicle_class,
+    }));
+    copy.load(Number(this.meta('trust_version') ?? 0), keys, denied, vehicles);
     const confirmed = this.meta('trust_confirmed_at');
     return confirmed === undefined ? null : Number(confirmed);
   }
@@ -77,6 +89,14 @@ export class TrustPersistence {
         break;
       case 'deny.remove':
         this.statements.undeny.run(change.tokenId);
+        break;
+      case 'vehicle.add': {
+        const vehicle = vehicleOfChange(change);
+        this.statements.addVehicle.run(vehicle.tokenId, vehicle.tagId, vehicle.plate, vehicle.vehicleClass);
+        break;
+      }
+      case 'vehicle.remove':
+        this.statements.removeVehicle.run(change.tokenId);
         break;
     }
   }

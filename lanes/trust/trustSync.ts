@@ -41,9 +41,17 @@ export class TrustSync {
     return (this.options.clock ?? systemClock).now();
   }
 
-  /** Loads the persisted copy, then tries one catch-up; a gateway that is down does not stop the lane. */
-  async start(): Promise<void> {
+  private loaded = false;
+
+  /** The copy as the lane last persisted it: before any device message is taken after a restart. */
+  loadPersisted(): void {
     this.confirmedAt = this.persistence.loadInto(this.copy);
+    this.loaded = true;
+  }
+
+  /** Loads the persisted copy (unless already loaded), then tries one catch-up; a gateway that is down does not stop the lane. */
+  async start(): Promise<void> {
+    if (!this.loaded) this.loadPersisted();
     this.running = true;
     await this.catchUp();
     this.timer = setInterval(() => void this.catchUp(), this.options.pollIntervalMs);

@@ -4,7 +4,7 @@ import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
 import { systemClock, type Clock } from '../../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../../protocol/ids.js';
 import { PROTOCOL_VERSION, type DeviceKind, type DeviceStatus, type FaultEvent, type HeartbeatEvent } from '../../protocol/messages.js';
-import { topics, type DeviceEventKind } from '../../protocol/topics.js';
+import { topics, type DeviceCommandKind, type DeviceEventKind } from '../../protocol/topics.js';
 import { systemTimers, type TimerHandle, type Timers } from '../timers.js';
 
 export type ConnectMqtt = (url: string, options: IClientOptions) => Promise<MqttClient>;
@@ -23,6 +23,8 @@ export interface DeviceLinkOptions {
   timers?: Timers;
   ids?: IdGenerator;
   connect?: ConnectMqtt;
+  /** Command topics the device listens on; default the gate's. A roadside unit or camera listens on none. */
+  commandKinds?: readonly DeviceCommandKind[];
 }
 
 export class DeviceOfflineError extends Error {
@@ -36,7 +38,7 @@ export class DeviceOfflineError extends Error {
 /**
  * A device's link to its lane (docs/protocol.md, "Devices"): its own MQTT client, a last will
  * that marks its retained status offline, the retained online status, heartbeats, faults, and
- * the gate-command subscription. Emits 'command' (raw payload Buffer), 'online' and 'offline'.
+ * its command subscriptions. Emits 'command' (raw payload Buffer, command kind), 'online' and 'offline'.
  */
 export class DeviceLink extends EventEmitter {
   readonly siteId: string;
@@ -121,6 +123,10 @@ export class DeviceLink extends EventEmitter {
     return event;
   }
 
+  private get commandKinds(): readonly DeviceCommandKind[] {
+    return this.options.commandKinds ?? ['gate'];
+  }
+
   private get statusTopic(): string {
     return topics.deviceStatus(this.siteId, this.deviceId);
   }
@@ -136,14 +142,16 @@ export class DeviceLink extends EventEmitter {
       clientId: this.options.clientId ?? this.deviceId,
       will: { topic: this.statusTopic, payload: Buffer.from(this.status(false)), qos: 1, retain: true },
     });
+    const commandTopics = new Map(this.commandKinds.map((kind) => [topics.deviceCommand(this.siteId, this.deviceId, kind), kind]));
     client.on('message', (topic, payload) => {
-      if (topic === topics.gateCommand(this.siteId, this.deviceId)) this.emit('command', payload);
+      const kind = commandTopics.get(topic);
+      if (kind) this.emit('command', payload, kind);
     });
     // MQTT.js reconnects by itself after a network blip; the will may have fired meanwhile.
     client.on('connect', () => {
       if (this.client === client) client.publish(this.statusTopic, this.status(true), { qos: 1, retain: true });
     });
-    await client.subscribeAsync(topics.gateCommand(this.siteId, this.deviceId), { qos: 1 });
+    if (commandTopics.size > 0) await client.subscribeAsync([...commandTopics.keys()], { qos: 1 });
     await client.publishAsync(this.statusTopic, this.status(true), { qos: 1, retain: true });
     this.client = client;
     this.emit('online');

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassageBatch, type LaneReport, type PassageRecord, type TrustChange } from '../../../protocol/laneApi.js';
+import { TollPassageBatch, type TollPassageRecord } from '../../../protocol/toll.js';
 
 type TrustChangeInput = TrustChange extends infer Change ? (Change extends TrustChange ? Omit<Change, 'version'> : never) : never;
 
@@ -10,6 +11,8 @@ type TrustChangeInput = TrustChange extends infer Change ? (Change extends Trust
  */
 export class FakeGateway {
   readonly passages = new Map<string, PassageRecord>();
+  /** POST /toll-passages, stored by id like passages (same semantics). */
+  readonly tollPassages = new Map<string, TollPassageRecord>();
   readonly trustChanges: TrustChange[] = [];
   readonly reports: LaneReport[] = [];
   deliveries = 0;
@@ -47,11 +50,15 @@ export class FakeGateway {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Resolves once at least count distinct passages are stored. */
+  private get stored(): number {
+    return this.passages.size + this.tollPassages.size;
+  }
+
+  /** Resolves once at least count distinct passages (gate and toll together) are stored. */
   waitForPassages(count: number, timeoutMs = 20_000): Promise<void> {
-    if (this.passages.size >= count) return Promise.resolve();
+    if (this.stored >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${this.passages.size} of ${count} passages arrived`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`only ${this.stored} of ${count} passages arrived`)), timeoutMs);
       this.waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -71,8 +78,10 @@ export class FakeGateway {
       response.writeHead(204).end();
       return;
     }
-    if (request.method === 'POST' && url.pathname === '/api/lane/v1/passages') {
-      const batch = PassageBatch.safeParse(JSON.parse(Buffer.concat(chunks).toString()));
+    const isToll = url.pathname === '/api/lane/v1/toll-passages';
+    if (request.method === 'POST' && (url.pathname === '/api/lane/v1/passages' || isToll)) {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+      const batch = isToll ? TollPassageBatch.safeParse(body) : PassageBatch.safeParse(body);
       if (!batch.success) return this.answer(response, 400, { error: { code: 'BAD_BATCH', message: batch.error.message } });
       const accepted: string[] = [];
       const rejected: { id: string; code: string; message: string }[] = [];
@@ -82,12 +91,13 @@ export class FakeGateway {
           rejected.push({ id: passage.id, code: 'TOKEN_UNKNOWN', message: 'refused by the test' });
           continue;
         }
-        if (this.passages.has(passage.id)) this.duplicateDeliveries++;
-        else this.passages.set(passage.id, passage);
+        const store = (isToll ? this.tollPassages : this.passages) as Map<string, typeof passage>;
+        if (store.has(passage.id)) this.duplicateDeliveries++;
+        else store.set(passage.id, passage);
         accepted.push(passage.id);
       }
       this.answer(response, 200, { accepted, rejected });
-      this.waiters = this.waiters.filter((waiter) => (this.passages.size >= waiter.count ? (waiter.resolve(), false) : true));
+      this.waiters = this.waiters.filter((waiter) => (this.stored >= waiter.count ? (waiter.resolve(), false) : true));
       return;
     }
     this.answer(response, 404, { error: { code: 'NOT_FOUND', message: url.pathname } });
