@@ -6,7 +6,7 @@ import { seededRandom } from '../simulator/random.js';
 import { Traffic } from '../simulator/scenario/traffic.js';
 import { TollTraffic } from '../simulator/toll/tollTraffic.js';
 import { makeFleet } from '../simulator/toll/vehicle.js';
-import { unregisteredFleet } from '../simulator/toll/vehicleRegistration.js';
+import { gatewayFleet } from '../simulator/toll/vehicleRegistration.js';
 import { loadDemoConfig } from './config.js';
 import { DemoNetwork, demoGatewayConfig } from './demoNetwork.js';
 import { DEMO_SITES, DEMO_TOLL_SITES, DEMO_VEHICLE_CLASSES } from './network.js';
@@ -57,9 +57,8 @@ try {
   traffic = new Traffic({ network: network.devices!, riders, journeysPerMinute: demo.journeysPerMinute });
   traffic.start();
   const fleet = makeFleet(seededRandom(9), { count: demo.vehicles, classes: DEMO_VEHICLE_CLASSES, taggedShare: 0.8, wrongClassShare: 0.02, movedTagShare: 0.01, tamperedShare: 0.01 });
-  // Vehicle registration plugs in here (simulator/toll/vehicleRegistration.ts): a registration
-  // against the gateway's vehicle API makes the lanes know the tags through vehicle.add deltas.
-  const registration = unregisteredFleet;
+  // Drivers register their vehicles through the gateway's API: the lanes learn the tags and plates as vehicle.add deltas.
+  const registration = gatewayFleet({ gatewayUrl: network.gateway.url, topUpMinor: demo.topUpMinor, unfundedShare: 0.05, unregisteredShare: 0.03, random: seededRandom(11) });
   const registered = network.tollRoad ? await registration.register(fleet) : 0;
   if (network.tollRoad) {
     tollTraffic = new TollTraffic({ road: network.tollRoad, vehicles: fleet, vehiclesPerMinute: demo.vehiclesPerMinute });

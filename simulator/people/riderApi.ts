@@ -51,6 +51,11 @@ export class RiderApi {
     return this.post(`/api/riders/${encodeURIComponent(riderId)}/phones/${encodeURIComponent(phoneId)}/credential`, {});
   }
 
+  /** A vehicle of this account (tolls): its tag and plate reach the lanes as a vehicle.add trust change. */
+  registerVehicle(riderId: string, body: { plate: string; vehicleClass: string; tagId?: string; plateColour?: string }): Promise<{ id: string; tokenId: string }> {
+    return this.post(`/api/riders/${encodeURIComponent(riderId)}/vehicles`, body);
+  }
+
   private async post<T>(path: string, body: object): Promise<T> {
     let response: Response;
     try {

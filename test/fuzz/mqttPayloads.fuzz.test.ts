@@ -23,6 +23,9 @@ const validOf = (kind: DeviceEventKind, msgId: string, ts: number): Record<strin
       return { v: 1, msgId, ts, kind: 'turnstile', uptimeS: 10 };
     case 'fault':
       return { v: 1, msgId, ts, code: 'JAM', severity: 'warning' };
+    default:
+      // Toll device events (protocol/toll.ts) at a gate lane: refused as unknown there.
+      return { v: 1, msgId, ts, lane: '1', at: ts };
   }
 };
 
@@ -79,7 +82,7 @@ describe('fuzzing MQTT payloads at a lane', function () {
     await client.subscribeAsync(topics.gateCommand(site.id, device), { qos: 1 });
     const sent: Record<string, number> = {};
     try {
-      const kinds: DeviceEventKind[] = ['scan', 'passage', 'heartbeat', 'fault'];
+      const kinds: DeviceEventKind[] = ['scan', 'passage', 'heartbeat', 'fault', 'obu', 'plate', 'loop', 'barrier'];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...kinds), fc.nat(), async (kind, seed) => {
           const [payload] = fc.sample(anyPayload(kind), { seed, numRuns: 1 });
