@@ -65,6 +65,8 @@ export abstract class ScanningDevice extends EventEmitter {
   protected async publishScan(input: ScanInput, direction: Direction): Promise<ScanAnswer & { scan: ScanEvent }> {
     const scan: ScanEvent = { v: PROTOCOL_VERSION, msgId: this.link.ids(), ts: this.link.clock.now(), direction, ...input };
     const answer = this.exchange.expect(scan.msgId);
+    // Awaited below; while the publish waits for a broker that is away, the answer may time out first.
+    answer.catch(() => {});
     try {
       await this.link.publishEvent('scan', scan);
     } catch (error) {
