@@ -30,7 +30,14 @@ export class ExceptionSweeper extends PeriodicSweep<{ tokens: number; failed: nu
       .select('passages.id', 'passages.token_id', 'passages.passed_at');
     const unpaired = await knex('passages')
       .whereNull('journey_id')
-      .where((query) => query.whereNot('direction', 'exit').orWhere('received_at', '<=', now - config.unpairedExitHoldS * 1000))
+      // An exit waits the hold for a late entry, unless its entry is already here: an open journey
+      // of the token (pairing after storing failed, e.g. the database went away in between).
+      .where((query) =>
+        query
+          .whereNot('direction', 'exit')
+          .orWhere('received_at', '<=', now - config.unpairedExitHoldS * 1000)
+          .orWhereExists((open) => open.select(knex.raw('1')).from('journeys').whereRaw('journeys.token_id = passages.token_id').where('journeys.status', 'open').whereRaw('journeys.started_at <= passages.passed_at')),
+      )
       .limit(BATCH)
       .select('id', 'token_id', 'passed_at');
     const due = [...openEntries, ...unpaired].map((row) => ({ id: String(row.id), tokenId: String(row.token_id), passedAt: toNumber(row.passed_at) }));

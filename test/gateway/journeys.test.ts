@@ -89,6 +89,18 @@ describe('gateway journeys and charging', () => {
     assert.equal(await balance(), -maxTo('M1-03'));
   });
 
+  it('when an exit was stored but pairing failed, and its entry is already open, then the next sweep pairs it at once, without the hold', async () => {
+    await sendPassages(t.api, [passage(rider.tokenId, 'M1-01', 'entry', T0)]);
+    // Stored but never paired: what a database failure between the two steps leaves behind.
+    const { storePassageBatch } = await import('../../gateway/passages/ingestPassages.js');
+    const exit = passage(rider.tokenId, 'M1-04', 'exit', T0 + 15 * MIN);
+    await storePassageBatch(t.gateway.ctx, { laneId: exit.laneId, passages: [exit] });
+    assert.equal((await journeys())[0].status, 'open');
+    await t.gateway.sweeper.sweepOnce();
+    const [journey] = await journeys();
+    assert.deepEqual([journey.status, journey.exitStationId, journey.fareMinor], ['complete', 'M1-04', fares['M1-01']['M1-04']]);
+  });
+
   it('when a late exit arrives after a no_exit was charged, then the journey is corrected by a new posting', async () => {
     const entry = passage(rider.tokenId, 'M1-01', 'entry', T0);
     await sendPassages(t.api, [entry, passage(rider.tokenId, 'M1-05', 'entry', T0 + 60 * MIN)]);
