@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { DemoNetwork } from '../../demo/demoNetwork.js';
-import { DEMO_SITES, sitesWithSuffix, type SiteDefinition } from '../../demo/network.js';
+import { DEMO_SITES, DEMO_TOLL_SITES, sitesWithSuffix, tollSitesWithSuffix, type SiteDefinition, type TollSiteDefinition } from '../../demo/network.js';
 import { seedDemoNetwork } from '../../db/seeds/demoNetwork.js';
 import { gatewayConfig } from '../../gateway/config.js';
 import type { LaneConfigInput } from '../../lanes/config.js';
@@ -15,6 +15,8 @@ import { services, temporaryDir, uniqueRedisPrefix, uniqueSuffix } from './envir
 export interface TestNetworkOptions {
   metroStations?: number;
   buses?: number;
+  /** Toll plazas and gantries of the demo road to run too, by id (TW, TG01, ...). */
+  tollSites?: string[];
   lane?: Partial<LaneConfigInput>;
   gateway?: Parameters<typeof gatewayConfig>[0];
 }
@@ -31,6 +33,7 @@ export interface TestRider {
  */
 export class TestNetwork {
   readonly sites: SiteDefinition[];
+  readonly tollSites: TollSiteDefinition[];
   readonly network: DemoNetwork;
   private readonly dir = temporaryDir('turnpike-net-');
   private readonly schema: string | undefined;
@@ -40,9 +43,11 @@ export class TestNetwork {
     const metro = DEMO_SITES.filter((site) => site.mode === 'metro').slice(0, options.metroStations ?? 3);
     const buses = DEMO_SITES.filter((site) => site.mode === 'bus').slice(0, options.buses ?? 1);
     this.sites = sitesWithSuffix([...metro, ...buses], suffix);
+    this.tollSites = tollSitesWithSuffix(DEMO_TOLL_SITES.filter((site) => options.tollSites?.includes(site.id)), suffix);
     this.schema = services.databaseUrl ? `t_${suffix}` : undefined;
     this.network = new DemoNetwork({
       sites: this.sites,
+      tollSites: this.tollSites,
       mqttUrl: services.mqttUrl,
       brokerPort: 0,
       gateway: gatewayConfig({
@@ -63,7 +68,7 @@ export class TestNetwork {
 
   async start(): Promise<this> {
     await this.network.start();
-    await seedDemoNetwork(this.network.gateway.knex, this.sites);
+    await seedDemoNetwork(this.network.gateway.knex, this.sites, this.tollSites.length ? this.tollSites : undefined);
     return this;
   }
 
@@ -83,7 +88,14 @@ export class TestNetwork {
     return this.sites.filter((site) => site.mode === 'bus')[index];
   }
 
-  lane(site: SiteDefinition): LaneController {
+  /** A toll site of this network by its demo id (TW, TG01, ...). */
+  tollSite(demoId: string): TollSiteDefinition {
+    const site = this.tollSites.find((candidate) => candidate.id.startsWith(`${demoId}-`));
+    if (!site) throw new Error(`toll site ${demoId} is not part of this network`);
+    return site;
+  }
+
+  lane(site: SiteDefinition | TollSiteDefinition): LaneController {
     const lane = this.network.lanes.get(site.id);
     if (!lane) throw new Error(`no lane running for ${site.id}`);
     return lane;
