@@ -91,47 +91,41 @@ export class DemoNetwork {
   }
 
   laneConfigFor(site: SiteDefinition) {
-    return parseLaneConfig({
-      siteId: site.id,
-      stationId: site.id,
-      mode: site.mode,
-      gatewayUrl: this.gateway.url,
-      mqttUrl: this.mqttUrl,
-      redisUrl: this.options.redisUrl,
-      hotStorePrefix: this.options.hotStorePrefix,
-      journalFile: join(this.options.dataDir, `lane-${site.id}.sqlite`),
-      ...this.options.lane,
-    });
+    return this.siteLaneConfig(site.id, { mode: site.mode });
   }
 
   /** Start (or restart) the lane controller of one site. */
   async startLane(site: SiteDefinition): Promise<LaneController> {
-    const lane = new LaneController({ config: this.laneConfigFor(site), hotStore: this.sharedHotStore, logger: this.options.laneLogger ?? silentLogger });
-    this.lanes.set(site.id, lane);
-    await lane.start();
-    return lane;
+    return this.launchLane(site.id, this.laneConfigFor(site));
   }
 
   /** A toll plaza's or gantry's lane controller: the same machinery in toll mode, with the site's physical lanes. */
   tollLaneConfigFor(site: TollSiteDefinition) {
+    return this.siteLaneConfig(site.id, { mode: 'toll', tollSiteKind: site.kind, tollLanes: site.lanes });
+  }
+
+  async startTollLane(site: TollSiteDefinition): Promise<LaneController> {
+    return this.launchLane(site.id, this.tollLaneConfigFor(site));
+  }
+
+  /** What every lane of the network shares (gateway, broker, hot store, data folder), plus its site's own. */
+  private siteLaneConfig(siteId: string, own: Partial<LaneConfigInput>) {
     return parseLaneConfig({
-      siteId: site.id,
-      stationId: site.id,
-      mode: 'toll',
-      tollSiteKind: site.kind,
-      tollLanes: site.lanes,
+      siteId,
+      stationId: siteId,
+      ...own,
       gatewayUrl: this.gateway.url,
       mqttUrl: this.mqttUrl,
       redisUrl: this.options.redisUrl,
       hotStorePrefix: this.options.hotStorePrefix,
-      journalFile: join(this.options.dataDir, `lane-${site.id}.sqlite`),
+      journalFile: join(this.options.dataDir, `lane-${siteId}.sqlite`),
       ...this.options.lane,
     });
   }
 
-  async startTollLane(site: TollSiteDefinition): Promise<LaneController> {
-    const lane = new LaneController({ config: this.tollLaneConfigFor(site), hotStore: this.sharedHotStore, logger: this.options.laneLogger ?? silentLogger });
-    this.lanes.set(site.id, lane);
+  private async launchLane(siteId: string, config: ReturnType<typeof parseLaneConfig>): Promise<LaneController> {
+    const lane = new LaneController({ config, hotStore: this.sharedHotStore, logger: this.options.laneLogger ?? silentLogger });
+    this.lanes.set(siteId, lane);
     await lane.start();
     return lane;
   }
