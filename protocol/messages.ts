@@ -79,6 +79,14 @@ export const GateCommand = z.object({
 });
 export type GateCommand = z.infer<typeof GateCommand>;
 
+/**
+ * The lane has journaled a device's passage report (or had it already): the device may forget it.
+ * Until then the device keeps the report and sends it again (same msgId) every few seconds and
+ * after every reconnect, so a broker that dies after acknowledging it to the device loses nothing.
+ */
+export const EventAck = z.object({ ...envelope, replyTo: z.string().min(1).max(64) });
+export type EventAck = z.infer<typeof EventAck>;
+
 /** Published by a lane controller for monitors (the gateway's live page), QoS 0. */
 export const LaneDecision = z.object({
   v: z.literal(PROTOCOL_VERSION),

@@ -6,6 +6,7 @@
  *   tp/1/{site}/{device}/evt/{obu|plate|loop|barrier}         toll device -> lane, QoS 1 (toll.ts)
  *   tp/1/{site}/{device}/cmd/gate                             lane -> device, QoS 1
  *   tp/1/{site}/{device}/cmd/{barrier|display}                lane -> toll device, QoS 1 (toll.ts)
+ *   tp/1/{site}/{device}/cmd/ack                              lane -> device, QoS 1: a passage report is journaled
  *   tp/1/{site}/{device}/status                               device, retained, last will
  *   tp/1/{site}/_lane/status                                  lane, retained, last will
  *   tp/1/{site}/_lane/decision                                lane -> monitors, QoS 0
@@ -22,7 +23,7 @@ export type DeviceEventKind = GateEventKind | TollEventKind;
 export const DEVICE_EVENT_KINDS: readonly DeviceEventKind[] = ['scan', 'passage', 'heartbeat', 'fault', 'obu', 'plate', 'loop', 'barrier'];
 export const TOLL_EVENT_KINDS: readonly TollEventKind[] = ['obu', 'plate', 'loop', 'barrier'];
 
-export type DeviceCommandKind = 'gate' | 'barrier' | 'display';
+export type DeviceCommandKind = 'gate' | 'barrier' | 'display' | 'ack';
 
 export const topics = {
   deviceEvent: (site: string, device: string, kind: DeviceEventKind) => `${TOPIC_ROOT}/${site}/${device}/evt/${kind}`,

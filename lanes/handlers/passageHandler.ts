@@ -1,13 +1,21 @@
-import type { PassageEvent } from '../../protocol/messages.js';
+import { PROTOCOL_VERSION, type EventAck, type PassageEvent } from '../../protocol/messages.js';
+import { topics } from '../../protocol/topics.js';
 import type { DeviceEventHandler, LaneContext } from './laneContext.js';
 
 /**
  * A device's word on an opening: passed (charge it) or timed out (nobody charged). The journal
  * and outbox change in one synchronous transaction, before MQTT.js acknowledges the message, so
  * a confirmed passage survives a crash right after. Idempotent: a redelivery changes nothing.
+ * Every report is acknowledged once journaled (cmd/ack), the device resending it until then.
  */
 export class PassageHandler implements DeviceEventHandler<PassageEvent> {
   handle(context: LaneContext, deviceId: string, event: PassageEvent): void {
+    this.apply(context, deviceId, event);
+    const ack: EventAck = { v: PROTOCOL_VERSION, msgId: context.ids(), ts: context.clock.now(), replyTo: event.msgId };
+    context.publish(topics.deviceCommand(context.config.siteId, deviceId, 'ack'), ack, { qos: 1 });
+  }
+
+  private apply(context: LaneContext, deviceId: string, event: PassageEvent): void {
     const now = context.clock.now();
     if (event.outcome === 'timeout') {
       const outcome = context.journal.timeOut(event.decisionId, deviceId, now);

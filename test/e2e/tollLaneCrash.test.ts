@@ -79,10 +79,10 @@ describe('a toll lane controller killed at any point', function () {
       await new Promise((resolve) => setTimeout(resolve, between(random, 50, 600)));
       await lane.start();
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Enough vehicles through to mean something, however slowly a busy machine restarts the lane.
+    await eventually(() => cleared >= 20, 30_000, `20 vehicles through (${JSON.stringify(outcomes)})`);
     stop = true;
     await Promise.all(driving);
-    assert.ok(cleared >= 20, `only ${cleared} vehicles through (${JSON.stringify(outcomes)})`);
 
     const passages = await eventually(() => {
       const all = [...gateway.tollPassages.values()].filter((passage) => passage.action !== 'divert');
