@@ -11,6 +11,8 @@ export const DemoConfigSchema = z.object({
   /** External broker; absent starts the embedded one. */
   mqttUrl: optionalText,
   redisUrl: optionalText,
+  /** Site secret every MQTT and lane API credential derives from; absent, a random one for this run. */
+  mqttSecret: optionalText,
   brokerPort: int(0, 65535).default(18830),
   dataDir: z.string().min(1).default('data'),
   riders: int(1, 10_000).default(60),
@@ -29,6 +31,7 @@ export type DemoConfig = Readonly<z.infer<typeof DemoConfigSchema>>;
 export const DEMO_ENV: Record<keyof DemoConfig, string> = {
   mqttUrl: 'MQTT_URL',
   redisUrl: 'REDIS_URL',
+  mqttSecret: 'TURNPIKE_MQTT_SECRET',
   brokerPort: 'TURNPIKE_BROKER_PORT',
   dataDir: 'TURNPIKE_DATA_DIR',
   riders: 'TURNPIKE_DEMO_RIDERS',

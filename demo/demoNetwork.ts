@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Gateway } from '../gateway/gateway.js';
 import { loadGatewayConfig, type GatewayConfig } from '../gateway/config.js';
@@ -17,6 +18,13 @@ export interface DemoNetworkOptions {
   tollSites?: readonly TollSiteDefinition[];
   /** External broker (Mosquitto); absent starts the embedded one on brokerPort. */
   mqttUrl?: string;
+  /**
+   * Site secret all credentials derive from (protocol/mqttAccess.ts): the embedded broker checks
+   * them, the gateway, lanes and devices present them. Absent, a random secret for this network:
+   * everything that needs it runs in this process, and a fixed default would let any local
+   * process log in as any device.
+   */
+  mqttSecret?: string;
   brokerPort: number;
   /** Gateway configuration (database, port, timeouts); the broker URL is filled in here. */
   gateway: GatewayConfig;
@@ -48,14 +56,17 @@ export class DemoNetwork {
   /** The in-process hot store all lanes share when there is no Redis. */
   sharedHotStore: HotStore | undefined;
   mqttUrl = '';
+  readonly mqttSecret: string;
 
-  constructor(readonly options: DemoNetworkOptions) {}
+  constructor(readonly options: DemoNetworkOptions) {
+    this.mqttSecret = options.mqttSecret ?? randomBytes(32).toString('base64url');
+  }
 
   async start(): Promise<this> {
     try {
       if (this.options.mqttUrl) this.mqttUrl = this.options.mqttUrl;
       else {
-        this.broker = await new EmbeddedBroker(this.options.brokerPort).start();
+        this.broker = await new EmbeddedBroker(this.options.brokerPort, { secret: this.mqttSecret }).start();
         this.mqttUrl = this.broker.url;
       }
       await this.startGateway();
@@ -63,10 +74,10 @@ export class DemoNetwork {
       for (const site of this.options.sites) await this.startLane(site);
       for (const site of this.options.tollSites ?? []) await this.startTollLane(site);
       if (this.options.devices !== false) {
-        this.devices = new SimulatedNetwork({ brokerUrl: this.mqttUrl, sites: this.options.sites, clientIdSuffix: this.options.clientIdSuffix });
+        this.devices = new SimulatedNetwork({ brokerUrl: this.mqttUrl, mqttSecret: this.mqttSecret, sites: this.options.sites, clientIdSuffix: this.options.clientIdSuffix });
         await this.devices.start();
         if (this.options.tollSites?.length) {
-          this.tollRoad = new SimulatedTollRoad({ brokerUrl: this.mqttUrl, sites: this.options.tollSites, clientIdSuffix: this.options.clientIdSuffix });
+          this.tollRoad = new SimulatedTollRoad({ brokerUrl: this.mqttUrl, mqttSecret: this.mqttSecret, sites: this.options.tollSites, clientIdSuffix: this.options.clientIdSuffix });
           await this.tollRoad.start();
         }
       }
@@ -80,7 +91,7 @@ export class DemoNetwork {
   /** Start the gateway; after a stopGateway(), on the same port, so lanes find it again. */
   async startGateway(): Promise<Gateway> {
     const httpPort = this.gateway ? this.gateway.port : this.options.gateway.httpPort;
-    this.gateway = new Gateway({ config: Object.freeze({ ...this.options.gateway, httpPort, mqttUrl: this.mqttUrl }) });
+    this.gateway = new Gateway({ config: Object.freeze({ ...this.options.gateway, httpPort, mqttUrl: this.mqttUrl, mqttSecret: this.mqttSecret }) });
     await this.gateway.start();
     return this.gateway;
   }
@@ -119,6 +130,7 @@ export class DemoNetwork {
       redisUrl: this.options.redisUrl,
       hotStorePrefix: this.options.hotStorePrefix,
       journalFile: join(this.options.dataDir, `lane-${siteId}.sqlite`),
+      mqttSecret: this.mqttSecret,
       ...this.options.lane,
     });
   }

@@ -23,6 +23,7 @@ const network = new DemoNetwork({
   sites: DEMO_SITES,
   tollSites: demo.vehiclesPerMinute > 0 && demo.vehicles > 0 ? DEMO_TOLL_SITES : [],
   mqttUrl: demo.mqttUrl,
+  mqttSecret: demo.mqttSecret,
   brokerPort: demo.brokerPort,
   gateway: gatewayConfig,
   redisUrl: demo.redisUrl,

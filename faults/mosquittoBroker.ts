@@ -14,6 +14,8 @@ export interface MosquittoOptions {
    */
   persistence?: boolean;
   autosaveIntervalS?: number;
+  /** Require logins and enforce topic rules with these files (npm run mqtt:credentials); absent, anonymous. */
+  access?: { passwordFile: string; aclFile: string };
 }
 
 /**
@@ -40,7 +42,7 @@ export class MosquittoBroker {
   async start(): Promise<this> {
     if (this.port === 0) this.port = await freePort();
     const configFile = join(this.workDir, 'mosquitto.conf');
-    const lines = ['per_listener_settings false', 'set_tcp_nodelay true', `listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'max_inflight_messages 100', 'max_queued_messages 100000'];
+    const lines = ['per_listener_settings false', 'set_tcp_nodelay true', `listener ${this.port} 127.0.0.1`, ...this.accessLines(), 'max_inflight_messages 100', 'max_queued_messages 100000'];
     if (this.options.persistence) lines.push('persistence true', `persistence_location ${this.workDir}/`, `autosave_interval ${this.options.autosaveIntervalS ?? 1}`);
     else lines.push('persistence false');
     lines.push('log_dest stderr', 'log_type error', '');
@@ -58,6 +60,11 @@ export class MosquittoBroker {
       await sleep(50);
     }
     throw new Error(`mosquitto did not start listening on ${this.port}: ${stderr}`);
+  }
+
+  private accessLines(): string[] {
+    const access = this.options.access;
+    return access ? ['allow_anonymous false', `password_file ${access.passwordFile}`, `acl_file ${access.aclFile}`] : ['allow_anonymous true'];
   }
 
   /** The broker dies without a word: every client connection drops, nothing is saved. */

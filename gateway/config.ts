@@ -18,6 +18,11 @@ export const GatewayConfigSchema = z.object({
   sqliteFile: z.string().min(1).default('data/gateway.sqlite'),
   /** MQTT broker; absent means the caller passes a client in (the demo's embedded broker) or none. */
   mqttUrl: optionalText,
+  /**
+   * Site secret (docs/operations.md, "Credentials"): the gateway's MQTT password and the lane
+   * API tokens derive from it. Absent, the lane API is open; every deployment and `npm start` sets it.
+   */
+  mqttSecret: optionalText,
   /** ISO 4217 alphabetic code of the one currency this gateway charges in. */
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
   credentialValidForS: int(60).default(86_400),
@@ -61,6 +66,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   databaseSchema: 'TURNPIKE_DATABASE_SCHEMA',
   sqliteFile: 'TURNPIKE_SQLITE_FILE',
   mqttUrl: 'MQTT_URL',
+  mqttSecret: 'TURNPIKE_MQTT_SECRET',
   currency: 'TURNPIKE_CURRENCY',
   credentialValidForS: 'TURNPIKE_CREDENTIAL_VALID_FOR_S',
   issuerKeyValidForS: 'TURNPIKE_ISSUER_KEY_VALID_FOR_S',

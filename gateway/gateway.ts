@@ -5,6 +5,7 @@ import { openDatabase } from '../db/connect.js';
 import { seedDemoNetwork } from '../db/seeds/demoNetwork.js';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../protocol/ids.js';
+import { credentialsOf } from '../protocol/mqttAccess.js';
 import { connectMqtt, endMqtt } from '../runtime/mqtt.js';
 import { listenOn } from '../runtime/ports.js';
 import { ArrearsSweeper } from './arrears/arrearsSweeper.js';
@@ -102,7 +103,8 @@ export class Gateway {
       }
       if (this.config.seedDemoNetwork) await seedDemoNetwork(this.knexInstance);
       if (!this.mqttClient && this.config.mqttUrl) {
-        this.mqttClient = await connectMqtt(this.config.mqttUrl, { clientId: `turnpike-gateway-${this.ids().slice(-12)}` });
+        const credentials = this.config.mqttSecret ? credentialsOf(this.config.mqttSecret, { role: 'gateway' }) : {};
+        this.mqttClient = await connectMqtt(this.config.mqttUrl, { clientId: `turnpike-gateway-${this.ids().slice(-12)}`, ...credentials });
         this.ownsMqtt = true;
       }
       const ctx: GatewayContext = { config: this.config, knex: this.knexInstance, clock: this.clock, ids: this.ids, trust: this.trust, live: this.live, metrics: this.metrics, catalog: new NetworkCatalogCache(this.knexInstance) };

@@ -21,6 +21,14 @@ export const LaneConfigSchema = z
     mode: z.enum(['metro', 'bus', 'toll']).default('metro'),
     gatewayUrl: z.string().url().default('http://127.0.0.1:8420'),
     mqttUrl: z.string().min(1).default('mqtt://127.0.0.1:18830'),
+    /** Site secret (docs/operations.md, "Credentials"): derives this lane's MQTT password and lane API token unless they are given. */
+    mqttSecret: z.string().min(1).optional(),
+    /** MQTT user name; defaults to lane.{siteId} when a secret or password is set (lanes/laneCredentials.ts). */
+    mqttUsername: z.string().min(1).optional(),
+    /** MQTT password; defaults to the one derived from mqttSecret. */
+    mqttPassword: z.string().min(1).optional(),
+    /** Bearer token for the gateway's lane API; defaults to the one derived from mqttSecret. */
+    gatewayToken: z.string().min(1).optional(),
     /** MQTT client id; a persistent session keeps QoS 1 events queued while the lane restarts. */
     mqttClientId: z.string().min(1).optional(),
     /** Absent: the hot state (used codes, passback) lives in this process. */
@@ -75,6 +83,7 @@ export const LaneConfigSchema = z
   })
   .transform((raw) => ({
     ...raw,
+
     stationId: raw.stationId ?? raw.siteId,
     mqttClientId: raw.mqttClientId ?? `turnpike-lane-${raw.siteId}`,
     journalFile: raw.journalFile ?? join('data', `lane-${raw.siteId}.sqlite`),

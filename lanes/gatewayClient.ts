@@ -14,7 +14,7 @@ export type { FetchFunction } from './http/httpExchange.js';
 export class GatewayClient {
   private readonly exchange: HttpExchange;
 
-  constructor(private readonly options: { gatewayUrl: string; timeoutMs: number; exchange?: HttpExchange }) {
+  constructor(private readonly options: { gatewayUrl: string; timeoutMs: number; token?: string; exchange?: HttpExchange }) {
     this.exchange = options.exchange ?? inThreadExchange();
   }
 
@@ -42,7 +42,7 @@ export class GatewayClient {
     const url = `${this.options.gatewayUrl.replace(/\/$/, '')}${LANE_API_PREFIX}${path}`;
     let response: HttpAnswer;
     try {
-      response = await this.exchange.request({ method, url, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: this.options.timeoutMs });
+      response = await this.exchange.request({ method, url, body: body === undefined ? undefined : JSON.stringify(body), token: this.options.token, timeoutMs: this.options.timeoutMs });
     } catch (error) {
       throw new GatewayUnavailableError(`${method} ${url}: ${errorMessage(error)}`, { cause: error });
     }

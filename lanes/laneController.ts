@@ -1,3 +1,4 @@
+import { laneCredentialsOf } from './laneCredentials.js';
 import type { MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../protocol/ids.js';
@@ -99,7 +100,7 @@ export class LaneController {
     const { config, clock, logger } = this;
     const db = openLaneDatabase(config.journalFile);
     const exchange = this.options.fetch ? inThreadExchange(this.options.fetch) : offThreadExchange();
-    const gateway = new GatewayClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.httpTimeoutMs, exchange });
+    const gateway = new GatewayClient({ gatewayUrl: config.gatewayUrl, timeoutMs: config.httpTimeoutMs, token: laneCredentialsOf(config).gatewayToken, exchange });
     const resources: Partial<Running> = { db, gateway };
     try {
       if (config.journalFile !== ':memory:') {
@@ -301,9 +302,12 @@ export class LaneController {
   }
 
   private mqttOptions() {
+    const credentials = laneCredentialsOf(this.config);
     const willStatus: LaneStatus = { v: PROTOCOL_VERSION, ts: this.clock.now(), site: this.config.siteId, online: false };
     return {
       clientId: this.config.mqttClientId,
+      username: credentials.mqttUsername,
+      password: credentials.mqttPassword,
       // A persistent session: QoS 1 device events wait at the broker while the lane restarts.
       clean: false,
       will: { topic: topics.laneStatus(this.config.siteId), payload: Buffer.from(JSON.stringify(willStatus)), qos: 1 as const, retain: true },

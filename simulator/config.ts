@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const SimulatorEnv = z.object({
   MQTT_URL: z.string().url().default('mqtt://127.0.0.1:18830'),
   GATEWAY_URL: z.string().url().default('http://127.0.0.1:8420'),
+  TURNPIKE_MQTT_SECRET: z.string().min(1).optional(),
   SIM_JOURNEYS_PER_MINUTE: z.coerce.number().positive().default(30),
   SIM_RIDERS: z.coerce.number().int().positive().default(40),
   SIM_TOPUP_MINOR: z.coerce.number().int().nonnegative().default(5000),
@@ -19,6 +20,8 @@ export const SimulatorEnv = z.object({
 export interface SimulatorConfig {
   mqttUrl: string;
   gatewayUrl: string;
+  /** Site secret the devices derive their MQTT passwords from. */
+  mqttSecret?: string;
   journeysPerMinute: number;
   riderCount: number;
   topUpMinor: number;
@@ -35,6 +38,7 @@ export function loadSimulatorConfig(env: NodeJS.ProcessEnv): Readonly<SimulatorC
   return Object.freeze({
     mqttUrl: parsed.MQTT_URL,
     gatewayUrl: parsed.GATEWAY_URL,
+    mqttSecret: parsed.TURNPIKE_MQTT_SECRET,
     journeysPerMinute: parsed.SIM_JOURNEYS_PER_MINUTE,
     riderCount: parsed.SIM_RIDERS,
     topUpMinor: parsed.SIM_TOPUP_MINOR,

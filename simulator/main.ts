@@ -13,7 +13,7 @@ import { Traffic } from './scenario/traffic.js';
  */
 async function main(): Promise<void> {
   const config = loadSimulatorConfig(process.env);
-  const network = new SimulatedNetwork({ brokerUrl: config.mqttUrl, sites: DEMO_SITES, heartbeatIntervalMs: config.heartbeatIntervalMs });
+  const network = new SimulatedNetwork({ brokerUrl: config.mqttUrl, mqttSecret: config.mqttSecret, sites: DEMO_SITES, heartbeatIntervalMs: config.heartbeatIntervalMs });
   await network.start();
   console.log(`simulator: ${network.turnstiles.size} gates and ${network.validators.size} validators online at ${config.mqttUrl}`);
   let traffic: Traffic | undefined;

@@ -17,6 +17,8 @@ export interface SimulatedNetworkOptions {
   defaultOpenForMs?: number;
   /** Appended to every MQTT client id (never to topics), so two runs can share a broker. */
   clientIdSuffix?: string;
+  /** Site secret each device derives its MQTT password from. */
+  mqttSecret?: string;
   clock?: Clock;
   timers?: Timers;
   ids?: IdGenerator;

@@ -7,6 +7,8 @@ export interface HttpRequest {
   url: string;
   /** Already serialised JSON, or none. */
   body?: string;
+  /** Bearer token of the lane API (docs/protocol.md, "Authentication and topic access"). */
+  token?: string;
   timeoutMs: number;
 }
 
@@ -24,10 +26,10 @@ export interface HttpExchange {
 /** On the caller's own event loop, through fetch (tests inject one that fails on purpose). */
 export function inThreadExchange(fetchFn: FetchFunction = globalThis.fetch): HttpExchange {
   return {
-    async request({ method, url, body, timeoutMs }) {
+    async request({ method, url, body, token, timeoutMs }) {
       const response = await fetchFn(url, {
         method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        headers: requestHeaders(body, token),
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -37,14 +39,21 @@ export function inThreadExchange(fetchFn: FetchFunction = globalThis.fetch): Htt
   };
 }
 
+function requestHeaders(body: string | undefined, token: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
 // Runs in the worker: fetch and read the answer; only the request and its status and text cross threads.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', async ({ id, method, url, body, timeoutMs }) => {
+parentPort.on('message', async ({ id, method, url, body, headers, timeoutMs }) => {
   try {
     const response = await fetch(url, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers,
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -99,7 +108,8 @@ class SharedHttpWorker {
     return new Promise<HttpAnswer>((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...request });
+      const { token, ...rest } = request;
+      this.worker.postMessage({ id, ...rest, headers: requestHeaders(request.body, token) });
     });
   }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
+import { credentialsOf } from '../../protocol/mqttAccess.js';
 import { systemClock, type Clock } from '../../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../../protocol/ids.js';
 import { PROTOCOL_VERSION, type DeviceKind, type DeviceStatus, type FaultEvent, type HeartbeatEvent } from '../../protocol/messages.js';
@@ -14,6 +15,8 @@ export interface DeviceLinkOptions {
   siteId: string;
   deviceId: string;
   kind: DeviceKind;
+  /** Site secret: the device logs in as device.{siteId}.{deviceId} with its derived password (protocol/mqttAccess.ts). */
+  mqttSecret?: string;
   /** MQTT client id; the device id unless given. */
   clientId?: string;
   /** Default 10 000; 0 turns heartbeats off. */
@@ -140,6 +143,7 @@ export class DeviceLink extends EventEmitter {
     const connect = this.options.connect ?? connectMqtt;
     const client = await connect(this.options.brokerUrl, {
       clientId: this.options.clientId ?? this.deviceId,
+      ...(this.options.mqttSecret ? credentialsOf(this.options.mqttSecret, { role: 'device', site: this.siteId, device: this.deviceId }) : {}),
       will: { topic: this.statusTopic, payload: Buffer.from(this.status(false)), qos: 1, retain: true },
     });
     const commandTopics = new Map(this.commandKinds.map((kind) => [topics.deviceCommand(this.siteId, this.deviceId, kind), kind]));

@@ -120,7 +120,7 @@ describe('attacks at the gate', function () {
       lane = new LaneController({ config: { ...net.network.laneConfigFor(site), journalFile: join(dir.path, 'skew.sqlite') }, clock: skewedClock, logger: silentLogger });
       await lane.start();
       // The station's devices keep the lane's time (they synchronise with it), so they honour its commands' expiry.
-      devices = new SimulatedNetwork({ brokerUrl: net.network.mqttUrl, sites: [site], clientIdSuffix: `sk${process.pid}`, clock: skewedClock });
+      devices = new SimulatedNetwork({ brokerUrl: net.network.mqttUrl, mqttSecret: net.network.mqttSecret, sites: [site], clientIdSuffix: `sk${process.pid}`, clock: skewedClock });
       await devices.start();
     });
     after(async () => {

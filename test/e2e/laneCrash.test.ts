@@ -32,6 +32,7 @@ describe('a lane controller killed at any point', function () {
       LANE_MODE: 'metro',
       GATEWAY_URL: net.gateway.url,
       MQTT_URL: net.network.mqttUrl,
+      LANE_MQTT_SECRET: net.network.mqttSecret,
       LANE_JOURNAL_FILE: journalFile,
       LANE_OUTBOX_RETRY_MIN_MS: '50',
       LANE_OUTBOX_RETRY_MAX_MS: '300',

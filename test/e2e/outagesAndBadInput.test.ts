@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { credentialsOf } from '../../protocol/mqttAccess.js';
 import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
 import { topics } from '../../protocol/topics.js';
 import { parseLaneConfig } from '../../lanes/config.js';
@@ -66,9 +67,9 @@ describe('outages and bad input', function () {
     const site = net.metro(1);
     const lane = net.lane(site);
     const before = lane.stats().invalidMessages;
-    const client = await connectMqtt(net.network.mqttUrl, { clientId: `garbage-${Date.now()}` });
+    const device = `${site.id}-X9`;
+    const client = await connectMqtt(net.network.mqttUrl, { clientId: `garbage-${Date.now()}`, ...credentialsOf(net.network.mqttSecret, { role: 'device', site: site.id, device }) });
     try {
-      const device = `${site.id}-X9`;
       const garbage: Array<[string, string | Buffer]> = [
         [topics.deviceEvent(site.id, device, 'scan'), 'not json at all'],
         [topics.deviceEvent(site.id, device, 'scan'), JSON.stringify({ v: 1, msgId: 'm1', ts: 1, direction: 'sideways', code: 'TP1.x' })],
@@ -115,7 +116,7 @@ describe('outages and bad input', function () {
       logger: silentLogger,
     });
     await second.start();
-    const client = await connectMqtt(net.network.mqttUrl, { clientId: `second-gate-${Date.now()}` });
+    const client = await connectMqtt(net.network.mqttUrl, { clientId: `second-gate-${Date.now()}`, ...credentialsOf(net.network.mqttSecret, { role: 'device', site: `${site.id}-B`, device: 'G9' }) });
     try {
       const rider = await net.rider();
       const code = rider.phone.code();

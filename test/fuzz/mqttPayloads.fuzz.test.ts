@@ -71,7 +71,7 @@ describe('fuzzing MQTT payloads at a lane', function () {
     const lane = net.lane(site);
     const device = `${site.id}-FZ`;
     const before = lane.stats().invalidMessages;
-    const client = await connectMqtt(net.network.mqttUrl, { clientId: `fuzz-${process.pid}-${Date.now()}` });
+    const client = await connectMqtt(net.network.mqttUrl, { clientId: `fuzz-${process.pid}-${Date.now()}`, ...net.deviceCredentials(site.id, device) });
     const opened: string[] = [];
     let commands = 0;
     client.on('message', (_topic, payload) => {

@@ -4,6 +4,7 @@ import { DemoNetwork } from '../../demo/demoNetwork.js';
 import { DEMO_SITES, DEMO_TOLL_SITES, sitesWithSuffix, tollSitesWithSuffix, type SiteDefinition, type TollSiteDefinition } from '../../demo/network.js';
 import { seedDemoNetwork } from '../../db/seeds/demoNetwork.js';
 import { gatewayConfig } from '../../gateway/config.js';
+import { credentialsOf, type MqttCredentials } from '../../protocol/mqttAccess.js';
 import type { LaneConfigInput } from '../../lanes/config.js';
 import type { LaneController } from '../../lanes/laneController.js';
 import { Phone } from '../../simulator/people/phone.js';
@@ -18,6 +19,14 @@ export interface TestNetworkOptions {
   /** Toll plazas and gantries of the demo road to run too, by id (TW, TG01, ...). */
   tollSites?: string[];
   lane?: Partial<LaneConfigInput>;
+  /**
+   * The broker: 'services' (default) is MQTT_URL if set, else the embedded aedes; 'embedded'
+   * always aedes (with its access hooks); a function starts one for this network's sites and
+   * answers its URL (a private authenticating Mosquitto).
+   */
+  broker?: 'services' | 'embedded' | ((net: TestNetwork) => Promise<string>);
+  /** Site secret; default a random one per network. */
+  mqttSecret?: string;
   gateway?: Parameters<typeof gatewayConfig>[0];
 }
 
@@ -38,7 +47,7 @@ export class TestNetwork {
   private readonly dir = temporaryDir('turnpike-net-');
   private readonly schema: string | undefined;
 
-  constructor(options: TestNetworkOptions = {}) {
+  constructor(private readonly options: TestNetworkOptions = {}) {
     const suffix = uniqueSuffix();
     const metro = DEMO_SITES.filter((site) => site.mode === 'metro').slice(0, options.metroStations ?? 3);
     const buses = DEMO_SITES.filter((site) => site.mode === 'bus').slice(0, options.buses ?? 1);
@@ -48,7 +57,8 @@ export class TestNetwork {
     this.network = new DemoNetwork({
       sites: this.sites,
       tollSites: this.tollSites,
-      mqttUrl: services.mqttUrl,
+      mqttUrl: options.broker === 'embedded' ? undefined : services.mqttUrl,
+      mqttSecret: options.mqttSecret,
       brokerPort: 0,
       gateway: gatewayConfig({
         httpPort: 0,
@@ -67,6 +77,8 @@ export class TestNetwork {
   }
 
   async start(): Promise<this> {
+    const { broker } = this.options;
+    if (typeof broker === 'function') this.network.options.mqttUrl = await broker(this);
     await this.network.start();
     await seedDemoNetwork(this.network.gateway.knex, this.sites, this.tollSites.length ? this.tollSites : undefined);
     return this;
@@ -74,6 +86,11 @@ export class TestNetwork {
 
   get gateway() {
     return this.network.gateway;
+  }
+
+  /** The MQTT login of a (possibly made-up) device of one of this network's sites. */
+  deviceCredentials(siteId: string, deviceId: string): MqttCredentials {
+    return credentialsOf(this.network.mqttSecret, { role: 'device', site: siteId, device: deviceId });
   }
 
   get api(): RiderApi {

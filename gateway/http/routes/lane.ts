@@ -9,6 +9,7 @@ import { storePassageBatch } from '../../passages/ingestPassages.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
 import { trustChangesSince } from '../../trust/trustLog.js';
+import { laneAuthentication, requireOwnLane } from '../laneAuthentication.js';
 import { parseInput } from '../validate.js';
 
 const SinceQuery = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
@@ -16,9 +17,11 @@ const SinceQuery = z.object({ since: z.coerce.number().int().nonnegative().defau
 /** The lane controllers' API (protocol/laneApi.ts), mounted at /api/lane/v1. */
 export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: TollPairer): Router {
   const router = Router();
+  router.use(laneAuthentication(ctx.config));
 
   router.post('/passages', async (request, response) => {
     const batch = parseInput(PassageBatch, request.body);
+    requireOwnLane(response, [batch.laneId, ...batch.passages.map((passage) => passage.laneId)]);
     const { result, inserted } = await storePassageBatch(ctx, batch);
     // Stored first, answered after pairing: the lane's outbox may drop them once accepted.
     // A pairing failure leaves the passages for the sweeper; it never fails the batch.
@@ -29,6 +32,7 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
 
   router.post('/toll-passages', async (request, response) => {
     const batch = parseInput(TollPassageBatch, request.body);
+    requireOwnLane(response, [batch.laneId, ...batch.passages.map((passage) => passage.laneId)]);
     const { result, inserted } = await storeTollPassageBatch(ctx, batch);
     // As for gate passages: stored first, answered after pairing; a pairing failure is the sweeper's.
     await tolls.pairVehicles(inserted.map(({ passage, vehicleTokenId }) => ({ id: passage.id, passedAt: passage.passedAt, vehicleTokenId })));
@@ -43,6 +47,7 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
 
   router.post('/status', async (request, response) => {
     const report = parseInput(LaneReport, request.body);
+    requireOwnLane(response, [report.laneId]);
     await saveLaneReport(ctx.knex, report, ctx.clock.now());
     ctx.live.publish('lane', { ...report, source: 'report' });
     response.status(204).end();
