@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer } from 'node:net';
-import { listenOn } from '../runtime/ports.js';
+import { acceptsConnections, anyFreePort } from '../runtime/ports.js';
 
 /**
  * A private Mosquitto for the benchmark, configured as ops/mosquitto.conf recommends
@@ -27,9 +25,7 @@ export class BenchMosquitto {
   }
 
   async start(): Promise<this> {
-    const probe = createServer();
-    this.port = await listenOn(probe, 0, 'probe', 'none');
-    await new Promise((resolve) => probe.close(resolve));
+    this.port = await anyFreePort();
     const configFile = join(this.workDir, 'mosquitto.conf');
     writeFileSync(
       configFile,
@@ -39,7 +35,7 @@ export class BenchMosquitto {
     const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`mosquitto exited with ${code}: is the mosquitto package installed?`))));
     this.child.once('error', () => {});
     for (let attempt = 0; attempt < 50; attempt++) {
-      if (await Promise.race([canConnect(this.port), exited])) return this;
+      if (await Promise.race([acceptsConnections(this.port), exited])) return this;
       await sleep(100);
     }
     throw new Error(`mosquitto did not start listening on ${this.port}`);
@@ -59,13 +55,3 @@ export class BenchMosquitto {
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { acceptsConnections, anyFreePort } from '../runtime/ports.js';
 
 export const MOSQUITTO_BINARY = process.env.MOSQUITTO_BIN || '/usr/sbin/mosquitto';
 
@@ -40,7 +40,7 @@ export class MosquittoBroker {
   }
 
   async start(): Promise<this> {
-    if (this.port === 0) this.port = await freePort();
+    if (this.port === 0) this.port = await anyFreePort();
     const configFile = join(this.workDir, 'mosquitto.conf');
     const lines = ['per_listener_settings false', 'set_tcp_nodelay true', `listener ${this.port} 127.0.0.1`, ...this.accessLines(), 'max_inflight_messages 100', 'max_queued_messages 100000'];
     if (this.options.persistence) lines.push('persistence true', `persistence_location ${this.workDir}/`, `autosave_interval ${this.options.autosaveIntervalS ?? 1}`);
@@ -56,7 +56,7 @@ export class MosquittoBroker {
     // After a SIGKILL the port may linger a moment in the kernel: keep trying for a few seconds.
     for (let attempt = 0; attempt < 100; attempt++) {
       if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}: ${stderr}`);
-      if (await canConnect(this.port)) return this;
+      if (await acceptsConnections(this.port)) return this;
       await sleep(50);
     }
     throw new Error(`mosquitto did not start listening on ${this.port}: ${stderr}`);
@@ -86,23 +86,4 @@ export class MosquittoBroker {
     await this.exited;
     clearTimeout(timer);
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

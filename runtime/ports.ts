@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { describePortHolder } from './portHolder.js';
 
 /** Raised when a port the embedded default wants is taken: says what, where, and how to move it. */
@@ -38,4 +38,24 @@ export async function isPortFree(port: number): Promise<boolean> {
   } finally {
     if (probe.listening) await new Promise((resolve) => probe.close(resolve));
   }
+}
+
+/** A port free on 127.0.0.1 right now (for a child process to listen on). */
+export async function anyFreePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listenOn(probe, 0, 'probe', 'none');
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Whether something accepts connections on 127.0.0.1:port (a child process has started listening). */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

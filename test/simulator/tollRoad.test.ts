@@ -10,30 +10,19 @@ import { seededRandom } from '../../simulator/random.js';
 import { SimulatedTollRoad } from '../../simulator/toll/tollRoad.js';
 import { TollTraffic } from '../../simulator/toll/tollTraffic.js';
 import { makeFleet, type SimVehicle } from '../../simulator/toll/vehicle.js';
-import { startTestBroker, temporaryDir, uniqueSuffix, type TestBroker } from '../support/environment.js';
-import { FakeGateway } from '../lanes/support/fakeGateway.js';
+import { uniqueSuffix, type TestBroker } from '../support/environment.js';
+import type { FakeGateway } from '../lanes/support/fakeGateway.js';
 import { waitFor } from '../lanes/support/laneHarness.js';
-import { startTollLane } from '../lanes/toll/tollHarness.js';
+import { startTollLane, useTollRig, type TollRig } from '../lanes/toll/tollHarness.js';
 
 describe('simulated toll road', function () {
   this.timeout(60_000);
+  const rig = useTollRig('turnpike-road-');
   let broker: TestBroker;
   let gateway: FakeGateway;
-  let dir: ReturnType<typeof temporaryDir>;
-  const cleanups: (() => Promise<void> | void)[] = [];
-
-  beforeEach(async () => {
-    broker = await startTestBroker();
-    gateway = await new FakeGateway().start();
-    dir = temporaryDir('turnpike-road-');
-  });
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await gateway.close();
-    await broker.close();
-    dir.remove();
-  });
+  let dir: TollRig['dir'];
+  const cleanups = rig.cleanups;
+  beforeEach(() => void ({ broker, gateway, dir } = rig));
 
   async function road(siteIds: string[]) {
     const sites = tollSitesWithSuffix(DEMO_TOLL_SITES.filter((site) => siteIds.includes(site.id)), uniqueSuffix());

@@ -3,30 +3,19 @@ import type { LaneConfigInput } from '../../../lanes/config.js';
 import type { TollPassageRecord } from '../../../protocol/toll.js';
 import { topics } from '../../../protocol/topics.js';
 import { connectMqtt, endMqtt } from '../../../runtime/mqtt.js';
-import { startTestBroker, temporaryDir, type TestBroker } from '../../support/environment.js';
-import { FakeGateway } from '../support/fakeGateway.js';
+import { type TestBroker } from '../../support/environment.js';
+import type { FakeGateway } from '../support/fakeGateway.js';
 import { waitFor } from '../support/laneHarness.js';
-import { passageOf, randomPlate, registerVehicle, startTollLane, testVehicle, tollSite, TollTestDevices, type TestVehicle } from './tollHarness.js';
+import { passageOf, randomPlate, registerVehicle, startTollLane, testVehicle, tollSite, TollTestDevices, type TestVehicle, useTollRig, type TollRig } from './tollHarness.js';
 
 describe('toll lane at a barrier plaza', function () {
   this.timeout(20_000);
+  const rig = useTollRig('turnpike-plaza-');
   let broker: TestBroker;
   let gateway: FakeGateway;
-  let dir: ReturnType<typeof temporaryDir>;
-  const cleanups: (() => Promise<void> | void)[] = [];
-
-  beforeEach(async () => {
-    broker = await startTestBroker();
-    gateway = await new FakeGateway().start();
-    dir = temporaryDir('turnpike-plaza-');
-  });
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await gateway.close();
-    await broker.close();
-    dir.remove();
-  });
+  let dir: TollRig['dir'];
+  const cleanups = rig.cleanups;
+  beforeEach(() => void ({ broker, gateway, dir } = rig));
 
   async function plaza(lane: Partial<LaneConfigInput> = {}) {
     const site = tollSite('TW');

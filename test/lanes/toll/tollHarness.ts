@@ -9,8 +9,8 @@ import { PROTOCOL_VERSION, type DeviceStatus } from '../../../protocol/messages.
 import { BarrierCommand, DisplayCommand, type LoopEvent, type ObuRead, type PlateRead, type TollPassageRecord } from '../../../protocol/toll.js';
 import { topics } from '../../../protocol/topics.js';
 import { connectMqtt, endMqtt } from '../../../runtime/mqtt.js';
-import { uniqueSuffix } from '../../support/environment.js';
-import type { FakeGateway } from '../support/fakeGateway.js';
+import { startTestBroker, temporaryDir, uniqueSuffix, type TestBroker } from '../../support/environment.js';
+import { FakeGateway } from '../support/fakeGateway.js';
 import { startLane, testLaneConfig, waitFor } from '../support/laneHarness.js';
 
 export function randomTagId(): string {
@@ -146,4 +146,29 @@ export class TollTestDevices {
 export async function passageOf(gateway: FakeGateway, match: (passage: TollPassageRecord) => boolean, what: string): Promise<TollPassageRecord> {
   await waitFor(() => [...gateway.tollPassages.values()].some(match), what);
   return [...gateway.tollPassages.values()].find(match)!;
+}
+
+export interface TollRig {
+  broker: TestBroker;
+  gateway: FakeGateway;
+  dir: ReturnType<typeof temporaryDir>;
+  /** Run after each test, last pushed first, before the broker and the gateway stop. */
+  cleanups: (() => Promise<void> | void)[];
+}
+
+/** Registers hooks that give each test of the calling suite its own broker, fake gateway and folder. */
+export function useTollRig(dirPrefix: string): TollRig {
+  const rig = { cleanups: [] } as unknown as TollRig;
+  beforeEach(async () => {
+    rig.broker = await startTestBroker();
+    rig.gateway = await new FakeGateway().start();
+    rig.dir = temporaryDir(dirPrefix);
+  });
+  afterEach(async () => {
+    for (const cleanup of rig.cleanups.splice(0).reverse()) await cleanup();
+    await rig.gateway.close();
+    await rig.broker.close();
+    rig.dir.remove();
+  });
+  return rig;
 }
