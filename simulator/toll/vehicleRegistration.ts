@@ -5,9 +5,9 @@ import type { SimVehicle } from './vehicle.js';
 /**
  * Where the simulated drivers register their vehicles (tag, plate, class) with an account, so
  * that the gateway sends each lane a `vehicle.add` trust change (protocol/laneApi.ts) and tags
- * are known at the plazas. `gatewayFleet` does it through the gateway's vehicle API;
- * `unregisteredFleet` registers nothing, and the lanes see every tag as TAG_UNREGISTERED
- * (diverted at plazas, recorded at gantries) and every plate-only vehicle as PLATE_UNREGISTERED.
+ * are known at the plazas (`gatewayFleet`, through the gateway's vehicle API). A vehicle nobody
+ * registers is TAG_UNREGISTERED at the lanes (diverted at plazas, recorded at gantries), or
+ * PLATE_UNREGISTERED without a tag.
  */
 export interface VehicleRegistration {
   /** A short description for the demo's banner. */
@@ -15,11 +15,6 @@ export interface VehicleRegistration {
   /** Registers the vehicles; resolves with how many are now registered. */
   register(vehicles: readonly SimVehicle[]): Promise<number>;
 }
-
-export const unregisteredFleet: VehicleRegistration = {
-  description: 'not registered (no vehicle API in this gateway): tags are TAG_UNREGISTERED',
-  register: async () => 0,
-};
 
 export interface GatewayFleetOptions {
   gatewayUrl: string;
