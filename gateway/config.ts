@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from './tariffs/localTime.js';
 
 /**
  * The gateway's configuration: parsed once at start-up, passed down frozen. Nothing else in
@@ -55,6 +56,10 @@ export const GatewayConfigSchema = z.object({
   laneTrustStaleAfterMs: int(1000).default(300_000),
   /** Load the demo network (operators, sites, tariffs) at start; idempotent. */
   seedDemoNetwork: flag.default(false),
+  /** IANA time zone of reports and settlement: business days are counted in its local time. */
+  businessTimeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone').default('Europe/Paris'),
+  /** Local time a business day ends (HH:MM): a passage at 01:00 belongs to the day before. */
+  businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('04:30'),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
@@ -85,6 +90,8 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   laneSilentAfterMs: 'TURNPIKE_LANE_SILENT_AFTER_MS',
   laneTrustStaleAfterMs: 'TURNPIKE_LANE_TRUST_STALE_AFTER_MS',
   seedDemoNetwork: 'TURNPIKE_SEED_DEMO',
+  businessTimeZone: 'TURNPIKE_BUSINESS_TIME_ZONE',
+  businessDayCutoff: 'TURNPIKE_BUSINESS_DAY_CUTOFF',
 };
 
 /** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */

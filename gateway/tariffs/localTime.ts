@@ -63,3 +63,21 @@ export function businessWeek(atMs: number, timeZone: string, cutoff: string): st
   const day = businessDay(atMs, timeZone, cutoff);
   return addDays(day, 1 - isoWeekday(day));
 }
+
+/** The instants a business day covers, [fromMs, toMs): from its cut-off to the next day's (23 or 25 hours across a clock change). */
+export function businessDayBounds(day: string, timeZone: string, cutoff: string): { fromMs: number; toMs: number } {
+  return { fromMs: instantOfLocal(day, minutesOf(cutoff), timeZone), toMs: instantOfLocal(addDays(day, 1), minutesOf(cutoff), timeZone) };
+}
+
+/** The instant a local wall time names in a zone (the later one when a clock change repeats it). */
+function instantOfLocal(date: string, minuteOfDay: number, timeZone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * 60_000;
+  let guess = wall;
+  // Two corrections reach the zone's offset on both sides of a clock change.
+  for (let round = 0; round < 2; round += 1) {
+    const local = localTime(guess, timeZone);
+    const seen = Date.parse(`${local.date}T00:00:00Z`) + local.minuteOfDay * 60_000;
+    guess += wall - seen;
+  }
+  return guess;
+}
