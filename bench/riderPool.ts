@@ -59,7 +59,7 @@ export async function enrolBenchRiders(gatewayUrl: string, count: number, topUpM
       const created = await api.createRider({ name: `Bench rider ${index}` });
       if (topUpMinor > 0) await api.topUp(created.id, topUpMinor, `bench-topup-${created.id}`);
       const phone = new Phone();
-      await phone.enrol(gatewayUrl, created.id);
+      await phone.enrol(gatewayUrl, created.id, created.accessToken);
       riders.push({ riderId: created.id, phone, next: 'entry' });
     }
   };

@@ -23,6 +23,8 @@ export const DemoConfigSchema = z.object({
   /** Simulated vehicles on the toll road, and how many start a trip each minute (0: no toll road). */
   vehicles: int(0, 100_000).default(200),
   vehiclesPerMinute: int(0, 100_000).default(60),
+  /** Password of the demo's staff and demo rider logins; absent, a random one for this run, printed at start. */
+  demoPassword: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(12, 'at least 12 characters').optional()),
 });
 
 export type DemoConfig = Readonly<z.infer<typeof DemoConfigSchema>>;
@@ -40,6 +42,7 @@ export const DEMO_ENV: Record<keyof DemoConfig, string> = {
   topUpMinor: 'TURNPIKE_DEMO_TOP_UP_MINOR',
   vehicles: 'TURNPIKE_DEMO_VEHICLES',
   vehiclesPerMinute: 'TURNPIKE_DEMO_VEHICLES_PER_MINUTE',
+  demoPassword: 'TURNPIKE_DEMO_PASSWORD',
 };
 
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {

@@ -8,6 +8,7 @@ import { TollTraffic } from '../simulator/toll/tollTraffic.js';
 import { makeFleet } from '../simulator/toll/vehicle.js';
 import { gatewayFleet } from '../simulator/toll/vehicleRegistration.js';
 import { loadDemoConfig } from './config.js';
+import { seedDemoLogins } from './demoAccounts.js';
 import { DemoNetwork, demoGatewayConfig } from './demoNetwork.js';
 import { DEMO_SITES, DEMO_TOLL_SITES, DEMO_VEHICLE_CLASSES } from './network.js';
 
@@ -65,13 +66,16 @@ try {
     tollTraffic = new TollTraffic({ road: network.tollRoad, vehicles: fleet, vehiclesPerMinute: demo.vehiclesPerMinute });
     tollTraffic.start();
   }
+  const logins = await seedDemoLogins(network.gateway.knex, riders[0]!.id, { password: demo.demoPassword, costLog2: gatewayConfig.passwordCostLog2 });
   const metro = DEMO_SITES.filter((site) => site.mode === 'metro');
   const buses = DEMO_SITES.filter((site) => site.mode === 'bus');
   console.log(
     [
       '',
       'Turnpike demo network is running.',
-      `  live page   ${network.gateway.url}/`,
+      `  console     ${network.gateway.url}/console  (log in as admin, or ${logins.staff.slice(1, 3).map((user) => user.username).join(', ')} ...)`,
+      `  rider page  ${network.gateway.url}/me  (log in as ${logins.riderEmail})`,
+      `  password    ${logins.password}${demo.demoPassword ? ' (TURNPIKE_DEMO_PASSWORD)' : ' (this run; set TURNPIKE_DEMO_PASSWORD to choose one)'}`,
       `  API         ${network.gateway.url}/api/network`,
       `  MQTT        ${network.mqttUrl}${network.broker ? ' (embedded)' : ''}`,
       `  database    ${gatewayConfig.databaseUrl ? 'PostgreSQL' : `SQLite ${gatewayConfig.sqliteFile}`}; hot state ${demo.redisUrl ? 'Redis' : 'in-process'}`,

@@ -146,7 +146,7 @@ export class FaultRig {
       const created = await api.createRider({ name: `Fault rider ${index}` });
       await api.topUp(created.id, 1_000_000, `faults-${created.id}`);
       const phone = new Phone();
-      await phone.enrol(this.gateway.url, created.id);
+      await phone.enrol(this.gateway.url, created.id, created.accessToken);
       this.riders.push({ riderId: created.id, phone });
     }
   }

@@ -60,6 +60,19 @@ export const GatewayConfigSchema = z.object({
   businessTimeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone').default('Europe/Paris'),
   /** Local time a business day ends (HH:MM): a passage at 01:00 belongs to the day before. */
   businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('04:30'),
+  /** scrypt cost of new password hashes, as log2 of N (17 is OWASP's minimum; each step doubles the time). */
+  passwordCostLog2: int(10, 20).default(17),
+  /** How long a staff login lasts. */
+  staffSessionTtlS: int(60).default(8 * 3600),
+  /** How long a rider's web login lasts. */
+  riderSessionTtlS: int(60).default(30 * 86_400),
+  /** How long the access token a rider's app receives at sign-up lasts. */
+  riderAppTokenTtlS: int(60).default(365 * 86_400),
+  /** Failed logins allowed per login name (four times as many per client address) within loginWindowS before LOGIN_RATE_LIMITED. */
+  loginMaxFailures: int(1).default(5),
+  loginWindowS: int(1).default(900),
+  /** Mark session cookies Secure (the gateway is reached over HTTPS, e.g. behind a TLS proxy). */
+  secureCookies: flag.default(false),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
@@ -92,6 +105,13 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   seedDemoNetwork: 'TURNPIKE_SEED_DEMO',
   businessTimeZone: 'TURNPIKE_BUSINESS_TIME_ZONE',
   businessDayCutoff: 'TURNPIKE_BUSINESS_DAY_CUTOFF',
+  passwordCostLog2: 'TURNPIKE_PASSWORD_COST_LOG2',
+  staffSessionTtlS: 'TURNPIKE_STAFF_SESSION_TTL_S',
+  riderSessionTtlS: 'TURNPIKE_RIDER_SESSION_TTL_S',
+  riderAppTokenTtlS: 'TURNPIKE_RIDER_APP_TOKEN_TTL_S',
+  loginMaxFailures: 'TURNPIKE_LOGIN_MAX_FAILURES',
+  loginWindowS: 'TURNPIKE_LOGIN_WINDOW_S',
+  secureCookies: 'TURNPIKE_SECURE_COOKIES',
 };
 
 /** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */

@@ -21,6 +21,8 @@ export interface AccessLocals {
   principal: Principal;
   /** The session's CSRF token, to put in every form (undefined without a cookie session). */
   csrfToken?: string;
+  /** The session's stored hash, so logging out can end it. */
+  sessionTokenHash?: string;
 }
 
 export function principalOf(response: Response): Principal {

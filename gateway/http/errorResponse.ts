@@ -41,6 +41,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   LOGIN_RATE_LIMITED: 429,
   STAFF_USER_NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
+  EMAIL_TAKEN: 409,
   REPORT_INVALID: 400,
   SETTLEMENT_NOT_FOUND: 404,
   SETTLEMENT_DAY_NOT_OVER: 409,
@@ -73,6 +74,8 @@ export function errorHandler(metrics: Metrics): ErrorRequestHandler {
     }
     const body: Record<string, unknown> = { code: known.code, message: known.message };
     if (known.details !== undefined) body.details = known.details;
+    const retryAfterS = (known.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+    if (typeof retryAfterS === 'number') response.set('Retry-After', String(retryAfterS));
     // A route may have chosen another type (an HTML page) before it failed: an error is always JSON.
     response.status(httpStatusOf(known.code)).type('application/json').json({ error: body });
   };

@@ -25,7 +25,7 @@ export async function enrolRiders(options: EnrolRidersOptions): Promise<Rider[]>
     const created = await api.createRider({ name: `${options.namePrefix ?? 'Sim rider'} ${index}` });
     if (options.topUpMinor > 0) await api.topUp(created.id, options.topUpMinor, `sim-topup-${created.id}`);
     const phone = new Phone({ fetch: options.fetch });
-    await phone.enrol(options.gatewayUrl, created.id);
+    await phone.enrol(options.gatewayUrl, created.id, created.accessToken);
     riders.push(new Rider({ id: created.id, phone, queue: options.queue, frameShare: options.frameShare, random: options.random }));
   }
   return riders;

@@ -26,7 +26,7 @@ export class Phone {
   readonly wallet: RideCodeWallet;
   readonly clock: Clock;
   private readonly fetchImpl: typeof fetch | undefined;
-  private enrolment: { gatewayUrl: string; riderId: string; phoneId: string; tokenId: string } | undefined;
+  private enrolment: { gatewayUrl: string; riderId: string; phoneId: string; tokenId: string; accessToken: string | undefined } | undefined;
   private lastScreenshot: string | undefined;
 
   constructor(options: PhoneOptions = {}) {
@@ -43,11 +43,11 @@ export class Phone {
     return this.lastScreenshot;
   }
 
-  /** Registers this phone's public key for the rider and fetches its first credential. */
-  async enrol(gatewayUrl: string, riderId: string): Promise<Enrolment> {
-    const api = new RiderApi(gatewayUrl, this.fetchImpl);
+  /** Registers this phone's public key for the rider (acting with the rider's access token) and fetches its first credential. */
+  async enrol(gatewayUrl: string, riderId: string, accessToken?: string): Promise<Enrolment> {
+    const api = this.api(gatewayUrl, riderId, accessToken);
     const { phoneId, tokenId } = await api.enrolPhone(riderId, this.wallet.publicKeyBase64url);
-    this.enrolment = { gatewayUrl, riderId, phoneId, tokenId };
+    this.enrolment = { gatewayUrl, riderId, phoneId, tokenId, accessToken };
     const credential = await this.refreshCredential();
     return { riderId, phoneId, tokenId, credential };
   }
@@ -56,8 +56,13 @@ export class Phone {
   async refreshCredential(): Promise<RideCredential> {
     const enrolment = this.enrolment;
     if (!enrolment) throw new Error('phone is not enrolled');
-    const issued = await new RiderApi(enrolment.gatewayUrl, this.fetchImpl).fetchCredential(enrolment.riderId, enrolment.phoneId);
+    const issued = await this.api(enrolment.gatewayUrl, enrolment.riderId, enrolment.accessToken).fetchCredential(enrolment.riderId, enrolment.phoneId);
     return this.wallet.setCredential(issued.credential);
+  }
+
+  private api(gatewayUrl: string, riderId: string, accessToken: string | undefined): RiderApi {
+    const api = new RiderApi(gatewayUrl, this.fetchImpl);
+    return accessToken ? api.useToken(riderId, accessToken) : api;
   }
 
   /** A fresh code for this instant; no network. */

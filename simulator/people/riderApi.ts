@@ -9,6 +9,8 @@ export interface CreatedRider {
   currency: string;
   payLaterLimitMinor: number;
   status: string;
+  /** The app's bearer token: it acts for this rider only. */
+  accessToken: string;
 }
 
 export interface EnrolledPhone {
@@ -32,34 +34,53 @@ export class RiderApiError extends Error {
   }
 }
 
+/**
+ * Each rider's calls carry that rider's access token (from sign-up, or given with `useToken`);
+ * `defaultToken` (staff, in tests and tools) is used for riders it holds no token of.
+ */
 export class RiderApi {
-  constructor(private readonly gatewayUrl: string, private readonly fetchImpl: typeof fetch = fetch) {}
+  private readonly tokens = new Map<string, string>();
 
-  createRider(body: { name: string; email?: string; payLaterLimitMinor?: number }): Promise<CreatedRider> {
-    return this.post('/api/riders', body);
+  constructor(private readonly gatewayUrl: string, private readonly fetchImpl: typeof fetch = fetch, private readonly defaultToken?: string) {}
+
+  async createRider(body: { name: string; email?: string; password?: string; payLaterLimitMinor?: number }): Promise<CreatedRider> {
+    const created = await this.post<CreatedRider>('/api/riders', body, this.defaultToken);
+    this.tokens.set(created.id, created.accessToken);
+    return created;
+  }
+
+  /** Act for a rider with a token obtained elsewhere (a phone enrolled by its app). */
+  useToken(riderId: string, accessToken: string): this {
+    this.tokens.set(riderId, accessToken);
+    return this;
   }
 
   topUp(riderId: string, amountMinor: number, reference: string): Promise<{ balanceMinor: number }> {
-    return this.post(`/api/riders/${encodeURIComponent(riderId)}/topups`, { amountMinor, reference });
+    return this.post(`/api/riders/${encodeURIComponent(riderId)}/topups`, { amountMinor, reference }, this.tokenOf(riderId));
   }
 
   enrolPhone(riderId: string, publicKey: string): Promise<EnrolledPhone> {
-    return this.post(`/api/riders/${encodeURIComponent(riderId)}/phones`, { publicKey, algorithm: 'ed25519' });
+    return this.post(`/api/riders/${encodeURIComponent(riderId)}/phones`, { publicKey, algorithm: 'ed25519' }, this.tokenOf(riderId));
   }
 
   fetchCredential(riderId: string, phoneId: string): Promise<IssuedCredential> {
-    return this.post(`/api/riders/${encodeURIComponent(riderId)}/phones/${encodeURIComponent(phoneId)}/credential`, {});
+    return this.post(`/api/riders/${encodeURIComponent(riderId)}/phones/${encodeURIComponent(phoneId)}/credential`, {}, this.tokenOf(riderId));
   }
 
   /** A vehicle of this account (tolls): its tag and plate reach the lanes as a vehicle.add trust change. */
   registerVehicle(riderId: string, body: { plate: string; vehicleClass: string; tagId?: string; plateColour?: string }): Promise<{ id: string; tokenId: string }> {
-    return this.post(`/api/riders/${encodeURIComponent(riderId)}/vehicles`, body);
+    return this.post(`/api/riders/${encodeURIComponent(riderId)}/vehicles`, body, this.tokenOf(riderId));
   }
 
-  private async post<T>(path: string, body: object): Promise<T> {
+  tokenOf(riderId: string): string | undefined {
+    return this.tokens.get(riderId) ?? this.defaultToken;
+  }
+
+  private async post<T>(path: string, body: object, token: string | undefined): Promise<T> {
     let response: Response;
     try {
-      response = await this.fetchImpl(new URL(path, this.gatewayUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      response = await this.fetchImpl(new URL(path, this.gatewayUrl), { method: 'POST', headers, body: JSON.stringify(body) });
     } catch (error) {
       throw new RiderApiError(0, 'GATEWAY_UNREACHABLE', `POST ${path}: cannot reach the gateway at ${this.gatewayUrl}`, { cause: error });
     }

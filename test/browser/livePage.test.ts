@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { SESSION_COOKIE } from '../../gateway/access/cookies.js';
 import { demoMetroFareMatrix, DEMO_BUS_FLAT_FARE_MINOR } from '../../demo/network.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork, type TestRider } from '../support/testNetwork.js';
@@ -32,7 +33,9 @@ describe('the live page, in a real browser', function () {
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
     page.on('load', () => (loads += 1));
-    await page.goto(`${net.gateway.url}/`);
+    // Signed in as the network's staff (the login form itself is tested in test/browser/access.test.ts).
+    await browser.addCookies([{ name: SESSION_COOKIE, value: net.adminToken!, url: net.gateway.url, httpOnly: true, sameSite: 'Strict' }]);
+    await page.goto(`${net.gateway.url}/console`);
     await page.waitForFunction(() => document.getElementById('connection')?.textContent === 'live', undefined, { timeout: 10_000 });
   });
 

@@ -29,7 +29,7 @@ describe('pass first, deduct later: the toll road end to end', function () {
 
   before(async () => {
     net = await new TestNetwork({ metroStations: 1, buses: 0, tollSites: ['TW', ...GANTRIES, 'TE'] }).start();
-    api = new RiderApi(net.gateway.url);
+    api = net.api;
   });
   after(async () => net?.close());
 

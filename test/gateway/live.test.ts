@@ -4,9 +4,9 @@ import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
 import { enrolRider, passage, sendPassages, startTestGateway, T0, type TestGateway } from './support.js';
 
 /** Read server-sent events from GET /api/live until `done` says enough. */
-async function readEvents(url: string, opened: () => Promise<void>, done: (events: Array<{ event: string; data: any }>) => boolean): Promise<Array<{ event: string; data: any }>> {
+async function readEvents(url: string, token: string | undefined, opened: () => Promise<void>, done: (events: Array<{ event: string; data: any }>) => boolean): Promise<Array<{ event: string; data: any }>> {
   const abort = new AbortController();
-  const response = await fetch(`${url}/api/live`, { signal: abort.signal });
+  const response = await fetch(`${url}/api/live`, { signal: abort.signal, headers: token ? { authorization: `Bearer ${token}` } : {} });
   assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
   const reader = response.body!.getReader();
   const events: Array<{ event: string; data: any }> = [];
@@ -54,6 +54,7 @@ describe('gateway live stream', () => {
     try {
       const events = await readEvents(
         t.gateway.url,
+        t.api.token,
         async () => {
           const decision = { v: 1, ts: T0, site, device: `${site}-G1`, decisionId: 'd1', direction: 'entry', action: 'deny', reason: 'TOKEN_DENIED', latencyUs: 800 };
           await device.publishAsync(topics.laneDecision(site), 'not json', { qos: 0 });

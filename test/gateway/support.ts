@@ -9,6 +9,7 @@ import type { PassageRecord } from '../../protocol/laneApi.js';
 import type { Direction } from '../../protocol/messages.js';
 import { ED25519 } from '../../protocol/ridecode/algorithms.js';
 import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
+import { staffSession } from '../support/access.js';
 import { openTestDatabase, startTestBroker, type TestBroker, type TestDatabase } from '../support/environment.js';
 import type { z } from 'zod';
 
@@ -20,15 +21,22 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
+/** HTTP calls to a gateway as one principal: a bearer token (staff or rider), or nobody. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string, readonly token?: string) {}
+
+  /** The same gateway, as another principal (a token from test/support/access.ts), or anonymous. */
+  as(token: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, token);
+  }
 
   async call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
     return this.raw(method, path, body === undefined ? undefined : JSON.stringify(body));
   }
 
   async raw<T = any>(method: string, path: string, text?: string, contentType = 'application/json'): Promise<ApiAnswer<T>> {
-    const response = await fetch(this.baseUrl + path, { method, body: text, headers: text === undefined ? {} : { 'content-type': contentType } });
+    const headers: Record<string, string> = { ...(text === undefined ? {} : { 'content-type': contentType }), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+    const response = await fetch(this.baseUrl + path, { method, body: text, headers });
     const type = response.headers.get('content-type') ?? '';
     const payload = type.includes('json') ? await response.json() : await response.text();
     return { status: response.status, body: payload as T, headers: response.headers };
@@ -40,6 +48,7 @@ export interface TestGateway {
   db: TestDatabase;
   broker?: TestBroker;
   clock: ManualClock;
+  /** As the network's own admin (who may do anything); `.as(token)` for others. */
   api: ApiClient;
   close(): Promise<void>;
 }
@@ -52,14 +61,15 @@ export async function startTestGateway(options: { broker?: boolean; config?: Par
   try {
     await seedDemoNetwork(db.knex);
     broker = options.broker ? await startTestBroker() : undefined;
-    const config = gatewayConfig({ httpPort: 0, sweepIntervalMs: 0, mqttUrl: broker?.url, ...options.config });
+    const config = gatewayConfig({ httpPort: 0, sweepIntervalMs: 0, mqttUrl: broker?.url, passwordCostLog2: 10, ...options.config });
     const gateway = await new Gateway({ config, clock, knex: db.knex }).start();
+    const admin = await staffSession(db.knex, { role: 'admin', operatorId: null, now: clock.now() });
     return {
       gateway,
       db,
       broker,
       clock,
-      api: new ApiClient(gateway.url),
+      api: new ApiClient(gateway.url, admin.token),
       async close() {
         await gateway.close();
         await db.close();

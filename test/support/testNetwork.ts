@@ -11,6 +11,7 @@ import { Phone } from '../../simulator/people/phone.js';
 import { RiderApi } from '../../simulator/people/riderApi.js';
 import type { Turnstile } from '../../simulator/devices/turnstile.js';
 import type { BusValidator } from '../../simulator/devices/busValidator.js';
+import { staffSession } from './access.js';
 import { services, temporaryDir, uniqueRedisPrefix, uniqueSuffix } from './environment.js';
 
 export interface TestNetworkOptions {
@@ -46,6 +47,9 @@ export class TestNetwork {
   readonly network: DemoNetwork;
   private readonly dir = temporaryDir('turnpike-net-');
   private readonly schema: string | undefined;
+  private riderApi: RiderApi | undefined;
+  /** The network's own admin: what getJson and send act as. */
+  adminToken: string | undefined;
 
   constructor(private readonly options: TestNetworkOptions = {}) {
     const suffix = uniqueSuffix();
@@ -66,6 +70,7 @@ export class TestNetwork {
         databaseSchema: this.schema,
         sqliteFile: join(this.dir.path, 'gateway.sqlite'),
         sweepIntervalMs: 0,
+        passwordCostLog2: 10,
         ...options.gateway,
       }),
       redisUrl: services.redisUrl,
@@ -81,6 +86,7 @@ export class TestNetwork {
     if (typeof broker === 'function') this.network.options.mqttUrl = await broker(this);
     await this.network.start();
     await seedDemoNetwork(this.network.gateway.knex, this.sites, this.tollSites.length ? this.tollSites : undefined);
+    this.adminToken = (await staffSession(this.network.gateway.knex, { role: 'admin', operatorId: null })).token;
     return this;
   }
 
@@ -93,8 +99,10 @@ export class TestNetwork {
     return credentialsOf(this.network.mqttSecret, { role: 'device', site: siteId, device: deviceId });
   }
 
+  /** Riders' calls with each rider's own token; the network's admin for riders it did not sign up. */
   get api(): RiderApi {
-    return new RiderApi(this.gateway.url);
+    this.riderApi ??= new RiderApi(this.gateway.url, fetch, this.adminToken);
+    return this.riderApi;
   }
 
   metro(index: number): SiteDefinition {
@@ -131,21 +139,25 @@ export class TestNetwork {
     const created = await this.api.createRider({ name });
     if (topUpMinor > 0) await this.api.topUp(created.id, topUpMinor, `test-${created.id}`);
     const phone = new Phone();
-    const enrolment = await phone.enrol(this.gateway.url, created.id);
+    const enrolment = await phone.enrol(this.gateway.url, created.id, created.accessToken);
     return { riderId: created.id, phone, tokenId: enrolment.tokenId };
   }
 
   async getJson<T = any>(path: string): Promise<T> {
-    const response = await fetch(new URL(path, this.gateway.url));
+    const response = await fetch(new URL(path, this.gateway.url), { headers: this.authorization() });
     const body = await response.json();
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
     return body as T;
   }
 
   async send<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(new URL(path, this.gateway.url), { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(new URL(path, this.gateway.url), { method, headers: { 'content-type': 'application/json', ...this.authorization() }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  private authorization(): Record<string, string> {
+    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { requireOwnRecord } from '../../access/ownership.js';
+import { canSeeOperator, principalOf } from '../../access/principal.js';
 import type { GatewayContext } from '../../context.js';
+import { GatewayError } from '../../errors.js';
 import { DecideDisputeRequest, decideDispute } from '../../disputes/decideDispute.js';
 import { listDisputes, requireDispute } from '../../disputes/disputeRecords.js';
 import { OpenDisputeRequest, openDispute } from '../../disputes/openDispute.js';
@@ -25,7 +28,9 @@ export function billingRouter(ctx: GatewayContext): Router {
   });
 
   router.get('/receipts/:chargeId', async (request, response) => {
-    response.json(await receiptOfCharge(ctx.knex, request.params.chargeId));
+    const receipt = await receiptOfCharge(ctx.knex, request.params.chargeId);
+    requireOwnRecord(principalOf(response), { riderId: receipt.riderId, operatorId: receipt.operator.operatorId });
+    response.json(receipt);
   });
 
   router.post('/riders/:riderId/invoices', async (request, response) => {
@@ -38,11 +43,14 @@ export function billingRouter(ctx: GatewayContext): Router {
   });
 
   router.get('/invoices/:invoiceId', async (request, response) => {
-    response.json(await loadInvoice(ctx.knex, request.params.invoiceId));
+    const invoice = await loadInvoice(ctx.knex, request.params.invoiceId);
+    requireOwnRecord(principalOf(response), { riderId: invoice.buyer.riderId, operatorId: invoice.operatorId });
+    response.json(invoice);
   });
 
   router.get('/invoices/:invoiceId/html', async (request, response) => {
     const invoice = await loadInvoice(ctx.knex, request.params.invoiceId);
+    requireOwnRecord(principalOf(response), { riderId: invoice.buyer.riderId, operatorId: invoice.operatorId });
     response.type('text/html').send(renderInvoiceHtml(invoice));
   });
 
@@ -57,10 +65,15 @@ export function billingRouter(ctx: GatewayContext): Router {
   });
 
   router.get('/disputes/:disputeId', async (request, response) => {
-    response.json(await requireDispute(ctx.knex, request.params.disputeId));
+    const dispute = await requireDispute(ctx.knex, request.params.disputeId);
+    requireOwnRecord(principalOf(response), dispute);
+    response.json(dispute);
   });
 
   router.post('/disputes/:disputeId/decision', async (request, response) => {
+    const principal = principalOf(response);
+    const dispute = await requireDispute(ctx.knex, request.params.disputeId);
+    if (!canSeeOperator(principal, dispute.operatorId)) throw new GatewayError('FORBIDDEN', 'this dispute is about another operator');
     response.json(await decideDispute(ctx, request.params.disputeId, parseInput(DecideDisputeRequest, request.body)));
   });
 

@@ -1,4 +1,6 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import type { Knex } from 'knex';
+import { principalOf } from '../../access/principal.js';
 import { z } from 'zod';
 import type { GatewayContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
@@ -43,16 +45,27 @@ export function operatorsRouter(ctx: GatewayContext): Router {
 
   router.get('/lanes', async (_request, response) => {
     const lanes = await listLaneReports(ctx.knex, ctx.clock.now(), { silentAfterMs: ctx.config.laneSilentAfterMs, trustStaleAfterMs: ctx.config.laneTrustStaleAfterMs });
-    response.json({ lanes });
+    const own = await ownStations(response);
+    response.json({ lanes: own ? lanes.filter((lane) => own.has(lane.stationId)) : lanes });
   });
 
   router.get('/stats', async (_request, response) => {
+    const principal = principalOf(response);
+    const scoped = (query: Knex.QueryBuilder) => (principal.kind === 'staff' && principal.operatorId ? query.where({ operator_id: principal.operatorId }) : query);
     const [journeys, revenue] = await Promise.all([
-      ctx.knex('journeys').whereIn('status', ['complete', 'no_exit', 'no_entry']).count({ count: '*' }).first(),
-      ctx.knex('journeys').sum({ total: 'charged_minor' }).first(),
+      scoped(ctx.knex('journeys').whereIn('status', ['complete', 'no_exit', 'no_entry'])).count({ count: '*' }).first(),
+      scoped(ctx.knex('journeys')).sum({ total: 'charged_minor' }).first(),
     ]);
     response.json({ journeysCharged: Number(journeys?.count ?? 0), revenueMinor: Number(revenue?.total ?? 0), currency: ctx.config.currency, counters: ctx.metrics.snapshot() });
   });
+
+  /** The stations of the operator the signed-in staff belong to; undefined for the network's staff (all). */
+  async function ownStations(response: Response): Promise<Set<string> | undefined> {
+    const principal = principalOf(response);
+    if (principal.kind !== 'staff' || principal.operatorId === null) return undefined;
+    const rows = await ctx.knex('sites').where({ operator_id: principal.operatorId }).select('id');
+    return new Set(rows.map((row: { id: string }) => row.id));
+  }
 
   return router;
 }

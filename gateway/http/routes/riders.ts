@@ -2,7 +2,10 @@ import { Router } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { MAX_CODE_TEXT_CHARS } from '../../../protocol/ridecode/format.js';
+import { principalOf, roleAtLeast } from '../../access/principal.js';
+import { startSession } from '../../access/sessions.js';
 import type { GatewayContext } from '../../context.js';
+import { GatewayError } from '../../errors.js';
 import { issueCredential } from '../../credentials/issueCredential.js';
 import { listJourneys } from '../../journeys/journeyRecords.js';
 import { listCharges } from '../../ledger/charges.js';
@@ -19,8 +22,16 @@ export function ridersRouter(ctx: GatewayContext): Router {
   const router = Router();
 
   router.post('/', async (request, response) => {
-    const rider = await registerRider(ctx, parseInput(RegisterRiderRequest, request.body));
-    response.status(201).json({ id: rider.id, name: rider.name, accountId: rider.accountId, currency: rider.currency, payLaterLimitMinor: rider.payLaterLimitMinor, status: rider.status });
+    const input = parseInput(RegisterRiderRequest, request.body);
+    const principal = principalOf(response);
+    // A rider's credit line is set by the network (credit score, or its staff), never at sign-up.
+    if (input.payLaterLimitMinor !== undefined && !(principal.kind === 'staff' && principal.operatorId === null && roleAtLeast(principal.role, 'supervisor'))) {
+      throw new GatewayError('FORBIDDEN', "payLaterLimitMinor is set by the network's staff, not at sign-up");
+    }
+    const rider = await registerRider(ctx, input);
+    // The app's access token: it acts for this rider only (docs/api.md, "Access").
+    const access = await startSession(ctx.knex, { kind: 'rider', id: rider.id }, { now: ctx.clock.now(), ttlS: ctx.config.riderAppTokenTtlS });
+    response.status(201).json({ id: rider.id, name: rider.name, accountId: rider.accountId, currency: rider.currency, payLaterLimitMinor: rider.payLaterLimitMinor, status: rider.status, accessToken: access.token, accessTokenExpiresAt: access.expiresAt });
   });
 
   router.get('/:riderId', async (request, response) => {
