@@ -35,7 +35,7 @@ export class PassageHandler implements DeviceEventHandler<PassageEvent> {
     if (context.config.mode !== 'metro' || passage.direction === 'board') return;
     const state = { state: passage.direction === 'entry' ? ('in' as const) : ('out' as const), site: context.config.siteId, at: passedAt };
     context.hotStore.setPassback(passage.tokenId, state, context.config.passbackWindowS * 1000).catch((error: unknown) => {
-      context.logger.warn('passback.write_failed', { tokenId: passage.tokenId, error: String(error) });
+      context.logger.warn('passback.write_failed', { passageId: passage.id, error: String(error) });
     });
   }
 
