@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DEMO_TOLL_PER_KM_MINOR } from '../../demo/network.js';
 import { DEMO_ETC_DISCOUNT_PERCENT } from '../../db/seeds/demoTolls.js';
-import { RiderApi } from '../../simulator/people/riderApi.js';
+import type { LaneLogger } from '../../lanes/log.js';
+import type { RiderApi } from '../../simulator/people/riderApi.js';
 import type { SimVehicle } from '../../simulator/toll/vehicle.js';
 import { eventually, TestNetwork } from '../support/testNetwork.js';
 
@@ -22,13 +23,22 @@ const etcTollMinor = (vehicleClass: string) => {
  * is charged the matrix toll after passage; an account that cannot pay is advanced; a deny-listed
  * vehicle is turned away at the barrier.
  */
+/** A lane logger that keeps each line as the JSON a log collector would receive. */
+function capturingLogger(lines: string[]): LaneLogger {
+  const keep = (level: string) => (event: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, event, ...fields }));
+  return { info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
 describe('pass first, deduct later: the toll road end to end', function () {
   this.timeout(120_000);
   let net: TestNetwork;
   let api: RiderApi;
+  const laneLog: string[] = [];
+  /** Every driver's account, token, plate and tag: none may appear in a log line. */
+  const identifiers: string[] = [];
 
   before(async () => {
-    net = await new TestNetwork({ metroStations: 1, buses: 0, tollSites: ['TW', ...GANTRIES, 'TE'] }).start();
+    net = await new TestNetwork({ metroStations: 1, buses: 0, tollSites: ['TW', ...GANTRIES, 'TE'], laneLogger: capturingLogger(laneLog) }).start();
     api = net.api;
   });
   after(async () => net?.close());
@@ -42,6 +52,7 @@ describe('pass first, deduct later: the toll road end to end', function () {
     const registered = await api.registerVehicle(driver.id, { plate, vehicleClass, tagId: vehicle.tag!.tagId });
     // Every toll lane learns the vehicle from the pushed trust change.
     for (const site of net.tollSites) await eventually(() => net.lane(site).trust.vehicleOfTag(vehicle.tag!.tagId), 5000, `${site.id} to learn the vehicle`);
+    identifiers.push(driver.id, registered.tokenId, plate, vehicle.tag!.tagId);
     return { riderId: driver.id, tokenId: registered.tokenId, vehicle };
   }
 
@@ -99,5 +110,12 @@ describe('pass first, deduct later: the toll road end to end', function () {
     assert.equal((await net.send('DELETE', `/api/deny-list/${tokenId}`)).status, 200);
     await eventually(() => !entry.trust.isDenied(tokenId), 2000, 'the entry plaza to release the vehicle');
     assert.equal(await net.network.tollRoad!.pass(net.tollSite('TW').id, '2', vehicle), 'passed');
+  });
+
+  it('when the road has run, then no lane log line names a plate, tag, token or account', () => {
+    assert.ok(laneLog.length > 0, 'the lanes logged');
+    assert.ok(identifiers.length >= 12);
+    const leaks = laneLog.filter((line) => identifiers.some((identifier) => line.includes(identifier)));
+    assert.deepEqual(leaks, []);
   });
 });

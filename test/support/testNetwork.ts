@@ -7,6 +7,7 @@ import { gatewayConfig } from '../../gateway/config.js';
 import { credentialsOf, type MqttCredentials } from '../../protocol/mqttAccess.js';
 import type { LaneConfigInput } from '../../lanes/config.js';
 import type { LaneController } from '../../lanes/laneController.js';
+import type { LaneLogger } from '../../lanes/log.js';
 import { Phone } from '../../simulator/people/phone.js';
 import { RiderApi } from '../../simulator/people/riderApi.js';
 import type { Turnstile } from '../../simulator/devices/turnstile.js';
@@ -29,6 +30,8 @@ export interface TestNetworkOptions {
   /** Site secret; default a random one per network. */
   mqttSecret?: string;
   gateway?: Parameters<typeof gatewayConfig>[0];
+  /** Where the lanes log (default: nowhere). */
+  laneLogger?: LaneLogger;
 }
 
 export interface TestRider {
@@ -78,6 +81,7 @@ export class TestNetwork {
       dataDir: this.dir.path,
       lane: { statusIntervalMs: 250, trustPollIntervalMs: 1000, outboxRetryMinMs: 100, outboxRetryMaxMs: 500, ...options.lane },
       clientIdSuffix: suffix,
+      laneLogger: options.laneLogger,
     });
   }
 
