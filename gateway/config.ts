@@ -60,6 +60,8 @@ export const GatewayConfigSchema = z.object({
   businessTimeZone: z.string().refine(isKnownTimeZone, 'not a known IANA time zone').default('Europe/Paris'),
   /** Local time a business day ends (HH:MM): a passage at 01:00 belongs to the day before. */
   businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('04:30'),
+  /** How many ended business days lanes are asked to report their journal of (docs/protocol.md, "Journal days"). */
+  settlementReportDays: int(1, 92).default(7),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
@@ -92,6 +94,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   seedDemoNetwork: 'TURNPIKE_SEED_DEMO',
   businessTimeZone: 'TURNPIKE_BUSINESS_TIME_ZONE',
   businessDayCutoff: 'TURNPIKE_BUSINESS_DAY_CUTOFF',
+  settlementReportDays: 'TURNPIKE_SETTLEMENT_REPORT_DAYS',
 };
 
 /** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */

@@ -13,6 +13,8 @@ import { laneRouter } from './routes/lane.js';
 import type { LiveStreams } from './routes/live.js';
 import { operatorsRouter } from './routes/operators.js';
 import { ridersRouter } from './routes/riders.js';
+import { settlementRouter } from './routes/settlement.js';
+import { settlementConsoleRouter } from './routes/settlementConsole.js';
 import { tariffsRouter } from './routes/tariffs.js';
 import { tollsRouter } from './routes/tolls.js';
 import { trustRouter } from './routes/trust.js';
@@ -39,7 +41,9 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.use('/api', billingRouter(ctx));
   app.use('/api', tariffsRouter(ctx));
   app.use('/api', tollsRouter(ctx));
+  app.use('/api', settlementRouter(ctx));
   app.use('/api', routeNotFound);
+  app.use('/console/settlement', settlementConsoleRouter(ctx));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: 0 }));
   app.use(routeNotFound);
   app.use(errorHandler(ctx.metrics));
