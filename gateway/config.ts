@@ -73,6 +73,8 @@ export const GatewayConfigSchema = z.object({
   loginWindowS: int(1).default(900),
   /** Mark session cookies Secure (the gateway is reached over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: flag.default(false),
+  /** How many ended business days lanes are asked to report their journal of (docs/protocol.md, "Journal days"). */
+  settlementReportDays: int(1, 92).default(7),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
@@ -112,6 +114,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   loginMaxFailures: 'TURNPIKE_LOGIN_MAX_FAILURES',
   loginWindowS: 'TURNPIKE_LOGIN_WINDOW_S',
   secureCookies: 'TURNPIKE_SECURE_COOKIES',
+  settlementReportDays: 'TURNPIKE_SETTLEMENT_REPORT_DAYS',
 };
 
 /** Parse the environment (plus explicit overrides, which win) into a frozen configuration. */

@@ -54,6 +54,8 @@ export const LaneConfigSchema = z
     staleRequiredOfflineLimitMinor: nonNegativeInt.default(1000),
     trustPollIntervalMs: positiveInt.default(30_000),
     statusIntervalMs: positiveInt.default(10_000),
+    /** How often the lane asks the gateway which ended business days it wants the journal of, and sends those it lacks. */
+    journalReportIntervalMs: positiveInt.default(300_000),
     httpTimeoutMs: positiveInt.default(5000),
     outboxBatchSize: positiveInt.max(1000).default(200),
     /** A confirmed passage waits this long for others before its batch goes (the gateway pays per batch). */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { JOURNAL_DAYS_PATH, JournalDayReceipt, JournalDays, type JournalDayPart } from '../protocol/journalDays.js';
 import { LANE_API_PREFIX, PassageBatchResult, TrustChanges, type LaneReport, type PassageBatch } from '../protocol/laneApi.js';
 import type { TollPassageBatch } from '../protocol/toll.js';
 import { errorMessage, GatewayRejectedError, GatewayUnavailableError } from './errors.js';
@@ -36,6 +37,15 @@ export class GatewayClient {
 
   async postStatus(report: LaneReport): Promise<void> {
     await this.request('POST', '/status', report, undefined);
+  }
+
+  /** The ended business days the gateway wants this lane's journal of, and what it holds of each. */
+  fetchJournalDays(laneId: string): Promise<JournalDays> {
+    return this.request('GET', `${JOURNAL_DAYS_PATH}?laneId=${encodeURIComponent(laneId)}`, undefined, JournalDays) as Promise<JournalDays>;
+  }
+
+  postJournalDay(part: JournalDayPart): Promise<JournalDayReceipt> {
+    return this.request('POST', JOURNAL_DAYS_PATH, part, JournalDayReceipt) as Promise<JournalDayReceipt>;
   }
 
   private async request(method: string, path: string, body: unknown, schema: z.ZodType | undefined): Promise<unknown> {

@@ -25,6 +25,8 @@ import { connectLaneMqtt } from './laneMqtt.js';
 import { jsonLogger, type LaneLogger } from './log.js';
 import { OutboxForwarder } from './outbox/forwarder.js';
 import { OutboxStore } from './outbox/outboxStore.js';
+import { JournalDaySummary } from './journal/journalDaySummary.js';
+import { JournalDayReporter } from './status/journalDayReporter.js';
 import { LaneStatusReporter } from './status/laneStatusReporter.js';
 import { TrustCopy } from './trust/trustCopy.js';
 import { TrustPersistence } from './trust/trustPersistence.js';
@@ -59,6 +61,7 @@ interface Running {
   trustSync: TrustSync;
   router: MessageRouter;
   reporter: LaneStatusReporter;
+  journalDays: JournalDayReporter;
   listener: (topic: string, payload: Buffer) => void;
   expiryTimer: NodeJS.Timeout;
   checkpointer: WalCheckpointer;
@@ -162,8 +165,13 @@ export class LaneController {
         intervalMs: config.statusIntervalMs,
         logger,
       });
+      const journalDays = new JournalDayReporter(config.siteId, new JournalDaySummary(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode }), gateway, {
+        intervalMs: config.journalReportIntervalMs,
+        logger,
+      });
+      resources.journalDays = journalDays;
       const expiryTimer = toll ? setInterval(() => toll.tick(), toll.tickIntervalMs) : setInterval(() => this.expireUnconfirmed(), Math.min(1000, config.gateOpenForMs));
-      this.running = { ...(resources as Running), reporter, expiryTimer };
+      this.running = { ...(resources as Running), reporter, journalDays, expiryTimer };
       // Trust first from the file, so that scans arriving right after subscribing are decided on it.
       const catchingUp = trustSync.start();
       await mqtt.subscribeAsync(
@@ -172,6 +180,7 @@ export class LaneController {
       await catchingUp;
       forwarder.start();
       reporter.start();
+      journalDays.start();
       logger.info('lane.started', { site: config.siteId, station: config.stationId, mode: config.mode, trustVersion: this.trust.version, backlog: outbox.backlog(), restoredVehicles: restored });
     } catch (error) {
       this.running = undefined;
@@ -207,6 +216,7 @@ export class LaneController {
     else if (resources.mqtt && resources.listener) resources.mqtt.off('message', resources.listener);
     await resources.forwarder?.close();
     await resources.trustSync?.close();
+    await resources.journalDays?.close();
     if (resources.hotStore && resources.ownsHotStore) await resources.hotStore.close();
     await resources.checkpointer?.close();
     await resources.gateway?.close();
@@ -249,6 +259,11 @@ export class LaneController {
   /** Resolves once the outbox is empty (every confirmed passage accepted or rejected by the gateway). */
   async outboxDrained(): Promise<void> {
     await this.running?.forwarder.whenIdle();
+  }
+
+  /** Ask the gateway which journal days it wants and send those it lacks, now; resolves with the days sent. */
+  async reportJournalDays(): Promise<string[]> {
+    return (await this.running?.journalDays.report()) ?? [];
   }
 
   /** The trust copy is fetched at once (as at start and every poll); true when it is current. */

@@ -9,6 +9,7 @@ import { ID_PATTERN } from './topics.js';
  *   POST /api/lane/v1/toll-passages  TollPassageBatch (toll.ts) -> PassageBatchResult
  *   GET  /api/lane/v1/trust?since=N  -> TrustChanges (keys and deny list, versioned deltas)
  *   POST /api/lane/v1/status         LaneReport -> 204
+ *   GET  /api/lane/v1/journal-days   and POST: a lane's journal per business day, for settlement (journalDays.ts)
  *
  * Trust deltas are also pushed on MQTT topic tp/1/_trust/delta as TrustChange messages; a lane
  * applies a pushed delta only if it is the next version, and otherwise catches up over HTTP.

@@ -1,5 +1,6 @@
 import type { Direction, GateCommand } from '../../protocol/messages.js';
 import type { Mode, PassageRecord } from '../../protocol/laneApi.js';
+import { passageFingerprint } from '../../protocol/passageFingerprint.js';
 import type { LaneDatabase } from './laneDatabase.js';
 
 /** awaiting: the gate was told to open; the rest are final, except that a late confirmation may follow expired. */
@@ -85,7 +86,7 @@ export class DecisionJournal {
       ),
       close: db.prepare('UPDATE decisions SET state = ?, closed_at = ? WHERE id = ?'),
       nextSeq: db.prepare('SELECT COALESCE(MAX(lane_seq), 0) + 1 AS seq FROM outbox'),
-      append: db.prepare('INSERT INTO outbox (lane_seq, passage_id, record) VALUES (?, ?, ?)'),
+      append: db.prepare('INSERT INTO outbox (lane_seq, passage_id, record, passed_at, fingerprint) VALUES (?, ?, ?, ?, ?)'),
       expire: db.prepare("UPDATE decisions SET state = 'expired', closed_at = ? WHERE state = 'awaiting' AND decided_at < ?"),
     };
   }
@@ -146,7 +147,7 @@ export class DecisionJournal {
         trustStale: row.trust_stale === 1,
       };
       this.statements.close.run('passed', passedAt, row.id);
-      this.statements.append.run(laneSeq, row.id, JSON.stringify(passage));
+      this.statements.append.run(laneSeq, row.id, JSON.stringify(passage), passedAt, passageFingerprint(passage));
       return { kind: 'recorded', passage, decision: { ...toDecision(row), state: 'passed' } };
     }).immediate();
 

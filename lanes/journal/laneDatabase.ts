@@ -59,6 +59,13 @@ const MIGRATIONS: string[] = [
    CREATE INDEX toll_tracks_open ON toll_tracks (opened_at) WHERE state IN ('open', 'lifted', 'cleared', 'diverted');
    CREATE TABLE toll_messages (device_id TEXT NOT NULL, msg_id TEXT NOT NULL, track_id TEXT, at INTEGER NOT NULL, PRIMARY KEY (device_id, msg_id)) WITHOUT ROWID;
    CREATE INDEX toll_messages_at ON toll_messages (at);`,
+  // Journal days (docs/protocol.md): each passage's time and fingerprint beside its record, so a
+  // business day's report reads an index instead of parsing every record. Fingerprints of older
+  // rows are computed when they are first reported (lanes/journal/journalDaySummary.ts).
+  `ALTER TABLE outbox ADD COLUMN passed_at INTEGER;
+   ALTER TABLE outbox ADD COLUMN fingerprint TEXT;
+   UPDATE outbox SET passed_at = json_extract(record, '$.passedAt');
+   CREATE INDEX outbox_passed_at ON outbox (passed_at, lane_seq);`,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { passageFingerprint } from '../../protocol/passageFingerprint.js';
 import type { TollPassageRecord } from '../../protocol/toll.js';
 import type { LaneDatabase } from '../journal/laneDatabase.js';
 import type { TrackState, VehicleTrack } from './vehicleTrack.js';
@@ -29,7 +30,7 @@ export class TollJournal {
       closeTrack: db.prepare('UPDATE toll_tracks SET state = ?, closed_at = ?, track = ? WHERE id = ?'),
       alive: db.prepare("SELECT track FROM toll_tracks WHERE state IN ('open', 'lifted', 'cleared', 'diverted') ORDER BY opened_at"),
       nextSeq: db.prepare('SELECT COALESCE(MAX(lane_seq), 0) + 1 AS seq FROM outbox'),
-      append: db.prepare('INSERT INTO outbox (lane_seq, passage_id, record) VALUES (?, ?, ?)'),
+      append: db.prepare('INSERT INTO outbox (lane_seq, passage_id, record, passed_at, fingerprint) VALUES (?, ?, ?, ?, ?)'),
       prune: db.prepare('DELETE FROM toll_messages WHERE at < ?'),
     };
     this.saveTx = db.transaction((tracks: VehicleTrack[], message: DeviceMessage | undefined, at: number) => {
@@ -41,7 +42,7 @@ export class TollJournal {
       const passage = build(laneSeq);
       track.state = 'recorded';
       this.statements.closeTrack.run('recorded', at, JSON.stringify(track), track.id);
-      this.statements.append.run(laneSeq, passage.id, JSON.stringify(passage));
+      this.statements.append.run(laneSeq, passage.id, JSON.stringify(passage), passage.passedAt, passageFingerprint(passage));
       return passage;
     });
   }

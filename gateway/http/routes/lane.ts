@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { JOURNAL_DAYS_PATH, JournalDayPart, type JournalDays } from '../../../protocol/journalDays.js';
 import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../protocol/laneApi.js';
 import { TollPassageBatch } from '../../../protocol/toll.js';
+import { ID_PATTERN } from '../../../protocol/topics.js';
 import type { GatewayContext } from '../../context.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
 import { saveLaneReport } from '../../lanes/laneReports.js';
+import { endedDays } from '../../settlement/businessDays.js';
+import { heldJournalDays, storeJournalPart } from '../../settlement/journalReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
@@ -13,6 +17,7 @@ import { laneAuthentication, requireOwnLane } from '../laneAuthentication.js';
 import { parseInput } from '../validate.js';
 
 const SinceQuery = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
+const LaneQuery = z.object({ laneId: z.string().regex(ID_PATTERN) });
 
 /** The lane controllers' API (protocol/laneApi.ts), mounted at /api/lane/v1. */
 export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: TollPairer): Router {
@@ -51,6 +56,21 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
     await saveLaneReport(ctx.knex, report, ctx.clock.now());
     ctx.live.publish('lane', { ...report, source: 'report' });
     response.status(204).end();
+  });
+
+  // Journal days for settlement (docs/protocol.md, "Journal days").
+  router.get(JOURNAL_DAYS_PATH, async (request, response) => {
+    const { laneId } = parseInput(LaneQuery, request.query, 'query');
+    requireOwnLane(response, [laneId]);
+    const days = endedDays(ctx.config, ctx.clock.now(), ctx.config.settlementReportDays);
+    const held = await heldJournalDays(ctx.knex, laneId, days.map((window) => window.day));
+    response.json({ days: days.map((window) => ({ ...window, held: held.get(window.day) ?? null })) } satisfies JournalDays);
+  });
+
+  router.post(JOURNAL_DAYS_PATH, async (request, response) => {
+    const part = parseInput(JournalDayPart, request.body);
+    requireOwnLane(response, [part.laneId]);
+    response.json(await storeJournalPart(ctx, part));
   });
 
   return router;
