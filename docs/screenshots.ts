@@ -10,11 +10,13 @@ import { enrolRiders } from '../simulator/people/enrolRiders.js';
 import { GateQueue } from '../simulator/people/gateQueue.js';
 import { seededRandom } from '../simulator/random.js';
 import { Traffic } from '../simulator/scenario/traffic.js';
+import { shootRiderPages } from './riderScreenshots.js';
 
 /**
  * `npx tsx docs/screenshots.ts`: runs the demo network (as `npm start` does, but on free ports
  * and in a temporary folder) with riders for TRAFFIC_MS, then saves docs/images/live.png, the
- * live page mid-traffic, for README.md and the docs. Needs Chromium at CHROMIUM.
+ * live page mid-traffic, for README.md and the docs, and the rider pages (docs/riderScreenshots.ts).
+ * Needs Chromium at CHROMIUM.
  */
 const TRAFFIC_MS = 20_000;
 const VIEWPORT = { width: 1400, height: 900 };
@@ -42,6 +44,9 @@ let traffic: Traffic | undefined;
 const browser = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: VIEWPORT });
 try {
   await network.start();
+  mkdirSync(dirname(OUTPUT), { recursive: true });
+  // Before the traffic starts, so the rider's own trips have the gates to themselves.
+  await shootRiderPages(network, browser, dirname(OUTPUT));
   const riders = await enrolRiders({ gatewayUrl: network.gateway.url, count: 60, topUpMinor: 5000, queue: new GateQueue(), frameShare: 0.05, random: seededRandom(7) });
   const page = await browser.newPage();
   await page.goto(`${network.gateway.url}/`);

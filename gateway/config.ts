@@ -71,6 +71,8 @@ export const GatewayConfigSchema = z.object({
   /** Failed logins allowed per login name (four times as many per client address) within loginWindowS before LOGIN_RATE_LIMITED. */
   loginMaxFailures: int(1).default(5),
   loginWindowS: int(1).default(900),
+  /** How often the ride code page (/me) signs a fresh code; below the lanes' codeFreshnessS, so a shown code is never stale. */
+  rideCodeRefreshS: int(1, 3600).default(20),
   /** Mark session cookies Secure (the gateway is reached over HTTPS, e.g. behind a TLS proxy). */
   secureCookies: flag.default(false),
   /** How many ended business days lanes are asked to report their journal of (docs/protocol.md, "Journal days"). */
@@ -113,6 +115,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   riderAppTokenTtlS: 'TURNPIKE_RIDER_APP_TOKEN_TTL_S',
   loginMaxFailures: 'TURNPIKE_LOGIN_MAX_FAILURES',
   loginWindowS: 'TURNPIKE_LOGIN_WINDOW_S',
+  rideCodeRefreshS: 'TURNPIKE_RIDE_CODE_REFRESH_S',
   secureCookies: 'TURNPIKE_SECURE_COOKIES',
   settlementReportDays: 'TURNPIKE_SETTLEMENT_REPORT_DAYS',
 };

@@ -67,6 +67,7 @@ export const ACCESS_RULES: readonly Rule[] = [
   rule(['POST'], '/api/keys/:keyId/revoke', staff('admin', true)),
   rule('*', '/login', PUBLIC),
   rule('*', '/me/login', PUBLIC),
+  rule('*', '/me/signup', PUBLIC), // a new rider account with its web login (gateway/riderPages/signupPage.ts)
   rule(['POST'], '/logout', PUBLIC),
   rule(['POST'], '/console/tariffs/**', staff('admin'), 'staff'),
   rule(['POST'], '/console/keys/**', staff('admin', true), 'staff'),

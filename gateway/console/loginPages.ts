@@ -33,14 +33,26 @@ ${problem ? html`<p class="problem" role="alert">${problem}</p>` : ''}
 <label>Password<input name="password" type="password" autocomplete="current-password" required></label>
 <button class="primary" type="submit">Log in</button>
 </form>
-<p class="hint">${staff ? html`Riders and drivers: <a href="/me/login">log in here</a>.` : html`Operator staff: <a href="/login">log in here</a>.`}</p>
+<p class="hint">${staff ? html`Riders and drivers: <a href="/me/login">log in here</a>.` : html`New here? <a href="/me/signup">Create an account</a>. Operator staff: <a href="/login">log in here</a>.`}</p>
 </main></body></html>`;
 }
 
-/** A login form posted from another site is refused (login CSRF); browsers send Origin on POST. */
-function fromThisSite(request: Request): boolean {
+/**
+ * A login form posted from another site is refused (login CSRF). Browsers name where a request
+ * comes from in Sec-Fetch-Site (Fetch Metadata); Origin cannot tell on its own, since under our
+ * Referrer-Policy (no-referrer) a browser sends `Origin: null` with every form post (Fetch
+ * standard, "append a request Origin header"). A client that sends neither is no browser.
+ */
+export function fromThisSite(request: Request): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin';
   const origin = request.headers.origin;
-  return origin === undefined || origin === 'null' ? origin === undefined : new URL(origin).host === request.headers.host;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false; // "null", or not a URL
+  }
 }
 
 /** The login forms of staff (/login) and riders (/me/login), logging out, and the front door. */

@@ -1,10 +1,12 @@
+import type { Knex } from 'knex';
 import { algorithmByName } from '../../protocol/ridecode/algorithms.js';
 import { signCredential } from '../../protocol/ridecode/sign.js';
+import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { GatewayError, NotFoundError } from '../errors.js';
 import { spendableMinor } from '../funding/spendable.js';
-import { requireRider } from '../riders/riderRecords.js';
+import { requireRider, type Rider } from '../riders/riderRecords.js';
 import { currencyNumeric } from './currencies.js';
 import { findSigningKey } from './issuerKeys.js';
 
@@ -17,6 +19,11 @@ export interface IssuedCredential {
   validUntilS: number;
   offlineLimitMinor: number;
   fareClass: number;
+}
+
+/** The offline limit a credential issued now carries: clamp(spendable funds, 0, maxOfflineLimitMinor). */
+export async function offlineLimitOf(db: Knex | Knex.Transaction, config: Pick<GatewayConfig, 'maxOfflineLimitMinor'>, rider: Rider, nowMs: number): Promise<number> {
+  return Math.min(Math.max(await spendableMinor(db, rider, nowMs), 0), config.maxOfflineLimitMinor);
 }
 
 /**
@@ -39,8 +46,7 @@ export async function issueCredential(ctx: GatewayContext, riderId: string, phon
     const phoneAlgorithm = algorithmByName(String(phone.algorithm));
     if (!issuerAlgorithm || !phoneAlgorithm) throw new GatewayError('ALGORITHM_UNSUPPORTED', 'key algorithm is not supported');
 
-    const availableMinor = await spendableMinor(trx, rider, now);
-    const offlineLimitMinor = Math.min(Math.max(availableMinor, 0), ctx.config.maxOfflineLimitMinor);
+    const offlineLimitMinor = await offlineLimitOf(trx, ctx.config, rider, now);
     const nowS = Math.floor(now / 1000);
     const validFromS = Math.max(nowS - ctx.config.credentialBackdateS, key.validFromS);
     const validUntilS = Math.min(nowS + ctx.config.credentialValidForS, key.validUntilS);

@@ -60,6 +60,18 @@ export async function linkFamilyPayer(ctx: GatewayContext, memberRiderId: string
   });
 }
 
+/** The members a rider pays for, oldest link first. */
+export async function membersPaidBy(db: Db, payerRiderId: string): Promise<FamilyLink[]> {
+  const rows = await db('family_links').where({ payer_rider_id: payerRiderId }).orderBy([{ column: 'created_at' }, { column: 'member_rider_id' }]);
+  return rows.map((row) => ({ memberRiderId: row.member_rider_id, payerRiderId: row.payer_rider_id, monthlyLimitMinor: toNumber(row.monthly_limit_minor), createdAt: toNumber(row.created_at) }));
+}
+
+/** The payer's side of unlinking: a payer stops paying for one of their members. */
+export async function stopPayingFor(ctx: GatewayContext, payerRiderId: string, memberRiderId: string): Promise<void> {
+  const removed = await ctx.knex('family_links').where({ member_rider_id: memberRiderId, payer_rider_id: payerRiderId }).delete();
+  if (!removed) throw new NotFoundError('RIDER_NOT_FOUND', `family member ${memberRiderId} of payer ${payerRiderId}`);
+}
+
 export async function unlinkFamilyPayer(ctx: GatewayContext, memberRiderId: string): Promise<void> {
   const removed = await ctx.knex('family_links').where({ member_rider_id: memberRiderId }).delete();
   if (!removed) throw new NotFoundError('RIDER_NOT_FOUND', `family payer of rider ${memberRiderId}`);

@@ -9,6 +9,7 @@ import { accessControl } from '../access/accessControl.js';
 import { changeAudit } from '../access/changeAudit.js';
 import { securityHeaders } from '../access/securityHeaders.js';
 import { loginPages } from '../console/loginPages.js';
+import { riderPages } from '../riderPages/riderPages.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
 import { refuseNul } from './refuseNul.js';
 import { billingRouter } from './routes/billing.js';
@@ -57,6 +58,7 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.use('/api', routeNotFound);
   app.use(loginPages(ctx));
   app.use('/console/settlement', settlementConsoleRouter(ctx));
+  app.use(riderPages(ctx));
   app.get('/console', (_request, response) => response.sendFile(join(WEB_DIR, 'index.html'), { headers: { 'Cache-Control': 'no-store' } }));
   app.use(express.static(WEB_DIR, { index: false, maxAge: 0 }));
   app.use(routeNotFound);

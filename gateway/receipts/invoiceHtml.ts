@@ -15,7 +15,7 @@ export function renderInvoiceHtml(invoice: Invoice): string {
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Invoice ${escape(invoice.number)}</title>
-<style>body{font:14px/1.4 system-ui,sans-serif;max-width:48em;margin:2em auto}table{width:100%;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left}.n{text-align:right}@media print{body{margin:0}}</style></head>
+<link rel="stylesheet" href="/invoice.css"></head>
 <body>
 <h1>Invoice ${escape(invoice.number)}</h1>
 <p><strong>${escape(invoice.seller.legalName)}</strong><br>${escape(invoice.seller.address)}<br>VAT id ${escape(invoice.seller.taxId)}</p>

@@ -56,7 +56,8 @@ describe('fuzzing the HTTP API', function () {
   after(async () => t?.close());
 
   it('when any documented endpoint gets any parameters and body, then it answers below 500 with a coded error, and memory stays flat', async () => {
-    const endpoints = documentedEndpoints();
+    // Logging out would end the session the fuzzer itself calls with (test/security covers it).
+    const endpoints = documentedEndpoints().filter((endpoint) => !(endpoint.method === 'DELETE' && endpoint.path === '/api/session'));
     assert.ok(endpoints.length >= 30, `only ${endpoints.length} endpoints found in docs/api.md`);
     const rider = await enrolRider(t.api);
     const statuses: Record<string, number> = {};
