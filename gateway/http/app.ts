@@ -8,6 +8,7 @@ import type { TollPairer } from '../tolls/tollPairer.js';
 import { accessControl } from '../access/accessControl.js';
 import { changeAudit } from '../access/changeAudit.js';
 import { securityHeaders } from '../access/securityHeaders.js';
+import { consolePages } from '../console/consolePages.js';
 import { loginPages } from '../console/loginPages.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
 import { refuseNul } from './refuseNul.js';
@@ -41,7 +42,7 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.get('/api/health', (_request, response) => {
     response.json({ status: 'ok', counters: ctx.metrics.snapshot(), liveSubscribers: ctx.live.subscribers });
   });
-  app.get('/api/live', streams.handler(ctx.live, ctx.config.liveKeepAliveMs));
+  app.get('/api/live', streams.handler(ctx));
   app.use('/api', sessionRouter(ctx));
   app.use('/api/riders', ridersRouter(ctx));
   app.use(LANE_API_PREFIX, laneRouter(ctx, pairer, tolls));
@@ -53,7 +54,7 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.use('/api', tollsRouter(ctx));
   app.use('/api', routeNotFound);
   app.use(loginPages(ctx));
-  app.get('/console', (_request, response) => response.sendFile(join(WEB_DIR, 'index.html'), { headers: { 'Cache-Control': 'no-store' } }));
+  app.use(consolePages(ctx));
   app.use(express.static(WEB_DIR, { index: false, maxAge: 0 }));
   app.use(routeNotFound);
   app.use(errorHandler(ctx.metrics));

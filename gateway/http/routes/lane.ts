@@ -4,7 +4,7 @@ import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../prot
 import { TollPassageBatch } from '../../../protocol/toll.js';
 import type { GatewayContext } from '../../context.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
-import { saveLaneReport } from '../../lanes/laneReports.js';
+import { laneLimitsOf, laneReportView, saveLaneReport } from '../../lanes/laneReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
@@ -48,8 +48,9 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
   router.post('/status', async (request, response) => {
     const report = parseInput(LaneReport, request.body);
     requireOwnLane(response, [report.laneId]);
-    await saveLaneReport(ctx.knex, report, ctx.clock.now());
-    ctx.live.publish('lane', { ...report, source: 'report' });
+    const now = ctx.clock.now();
+    await saveLaneReport(ctx.knex, report, now);
+    ctx.live.publish('lane', { ...laneReportView(report, now, now, laneLimitsOf(ctx.config)), source: 'report' });
     response.status(204).end();
   });
 
