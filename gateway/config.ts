@@ -54,6 +54,8 @@ export const GatewayConfigSchema = z.object({
   laneSilentAfterMs: int(1000).default(60_000),
   /** A lane whose trust copy is older than this is shown as stale. */
   laneTrustStaleAfterMs: int(1000).default(300_000),
+  /** A device its lane has not heard from (heartbeat, status or event) for this long is shown as silent. */
+  deviceSilentAfterMs: int(1000).default(30_000),
   /** Load the demo network (operators, sites, tariffs) at start; idempotent. */
   seedDemoNetwork: flag.default(false),
   /** IANA time zone of reports and settlement: business days are counted in its local time. */
@@ -106,6 +108,7 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   liveKeepAliveMs: 'TURNPIKE_LIVE_KEEPALIVE_MS',
   laneSilentAfterMs: 'TURNPIKE_LANE_SILENT_AFTER_MS',
   laneTrustStaleAfterMs: 'TURNPIKE_LANE_TRUST_STALE_AFTER_MS',
+  deviceSilentAfterMs: 'TURNPIKE_DEVICE_SILENT_AFTER_MS',
   seedDemoNetwork: 'TURNPIKE_SEED_DEMO',
   businessTimeZone: 'TURNPIKE_BUSINESS_TIME_ZONE',
   businessDayCutoff: 'TURNPIKE_BUSINESS_DAY_CUTOFF',

@@ -2,9 +2,9 @@ import { laneCredentialsOf } from './laneCredentials.js';
 import type { MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { uuidv7, type IdGenerator } from '../protocol/ids.js';
-import type { LaneReport } from '../protocol/laneApi.js';
+import { MAX_REPORTED_DEVICES, type LaneReport } from '../protocol/laneApi.js';
 import { PROTOCOL_VERSION, type LaneStatus } from '../protocol/messages.js';
-import { topics } from '../protocol/topics.js';
+import { ID_PATTERN, topics } from '../protocol/topics.js';
 import type { LaneConfig } from './config.js';
 import { GatewayClient } from './gatewayClient.js';
 import { inThreadExchange, offThreadExchange, type FetchFunction } from './http/httpExchange.js';
@@ -274,6 +274,7 @@ export class LaneController {
   stats(running = this.running): LaneStats {
     return laneStats({
       config: this.config,
+      nowMs: this.clock.now(),
       counters: this.counters,
       trust: this.trust,
       trustSync: running?.trustSync,
@@ -313,6 +314,15 @@ export class LaneController {
       decisions: { opened: stats.decisions.opened, denied: stats.decisions.denied, passed: stats.decisions.passed, timedOut: stats.decisions.timedOut },
       invalidMessages: stats.invalidMessages,
       hotStoreDegraded: stats.hotStoreDegraded,
+      activity: stats.activity,
+      // A status on a topic with a malformed device id must not make the whole report invalid.
+      devices: stats.devices.filter((device) => ID_PATTERN.test(device.deviceId)).slice(0, MAX_REPORTED_DEVICES).map((device) => ({
+        deviceId: device.deviceId,
+        ...(device.kind ? { kind: device.kind } : {}),
+        ...(device.online === undefined ? {} : { online: device.online }),
+        lastSeenAt: device.lastSeenAt,
+        ...(device.lastFault ? { lastFault: device.lastFault } : {}),
+      })),
     };
   }
 

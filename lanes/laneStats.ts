@@ -1,3 +1,4 @@
+import type { LaneActivity } from '../protocol/laneApi.js';
 import type { LaneConfig } from './config.js';
 import type { DeviceRegistry, DeviceState } from './handlers/deviceRegistry.js';
 import type { LaneCounters } from './handlers/laneCounters.js';
@@ -13,6 +14,8 @@ import type { CredentialCache } from './validation/credentialCache.js';
 export interface LaneStats {
   siteId: string;
   decisions: { opened: number; denied: number; passed: number; timedOut: number; expired: number };
+  /** The last minute's decisions and their latency. */
+  activity: LaneActivity;
   deniedByReason: Record<string, number>;
   invalidMessages: number;
   duplicateScans: number;
@@ -38,6 +41,7 @@ export interface LaneStats {
 
 export interface LaneStatsSources {
   config: LaneConfig;
+  nowMs: number;
   counters: LaneCounters;
   trust: TrustCopy;
   trustSync?: TrustSync;
@@ -53,6 +57,7 @@ export function laneStats(sources: LaneStatsSources): LaneStats {
   return {
     siteId: sources.config.siteId,
     decisions: { opened: counters.opened, denied: counters.denied, passed: counters.passed, timedOut: counters.timedOut, expired: counters.expired },
+    activity: counters.recent.summary(sources.nowMs),
     deniedByReason: { ...counters.deniedByReason },
     invalidMessages: counters.invalidMessages,
     duplicateScans: counters.duplicateScans,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Direction } from './messages.js';
+import { DeviceKind, Direction } from './messages.js';
 import { ID_PATTERN } from './topics.js';
 
 /**
@@ -100,6 +100,32 @@ export const TrustChanges = z.object({
 });
 export type TrustChanges = z.infer<typeof TrustChanges>;
 
+export const MAX_REPORTED_DEVICES = 500;
+
+/**
+ * Decisions a lane took in its last windowS seconds, and the time from a device's event reaching
+ * the lane to its command going out (p50 and p99, ms; null with no decision or no timing, as at toll sites).
+ */
+export const LaneActivity = z.object({
+  windowS: z.number().int().positive(),
+  decisions: z.number().int().nonnegative(),
+  latencyP50Ms: z.number().nonnegative().nullable(),
+  latencyP99Ms: z.number().nonnegative().nullable(),
+});
+export type LaneActivity = z.infer<typeof LaneActivity>;
+
+/** One device as its lane knows it: from heartbeats, events, faults and its retained status. */
+export const LaneDeviceReport = z.object({
+  deviceId: siteId,
+  kind: DeviceKind.optional(),
+  /** The device's retained status (its last will says false); absent until it has sent one. */
+  online: z.boolean().optional(),
+  /** Lane time of the device's latest heartbeat, status or event. */
+  lastSeenAt: z.number().int(),
+  lastFault: z.object({ code: z.string().max(64), severity: z.string().max(16), at: z.number().int() }).optional(),
+});
+export type LaneDeviceReport = z.infer<typeof LaneDeviceReport>;
+
 export const LaneReport = z.object({
   laneId: siteId,
   stationId: siteId,
@@ -114,5 +140,9 @@ export const LaneReport = z.object({
   decisions: z.object({ opened: z.number().int(), denied: z.number().int(), passed: z.number().int(), timedOut: z.number().int() }),
   invalidMessages: z.number().int().nonnegative(),
   hotStoreDegraded: z.boolean(),
+  /** Decisions of the last windowS seconds and how long they took (absent from lanes before it was added). */
+  activity: LaneActivity.optional(),
+  /** The devices the lane has heard from (absent from lanes before it was added). */
+  devices: z.array(LaneDeviceReport).max(MAX_REPORTED_DEVICES).optional(),
 });
 export type LaneReport = z.infer<typeof LaneReport>;

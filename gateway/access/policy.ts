@@ -69,6 +69,9 @@ export const ACCESS_RULES: readonly Rule[] = [
   rule('*', '/me/login', PUBLIC),
   rule('*', '/me/signup', PUBLIC), // a new rider account with its web login (gateway/riderPages/signupPage.ts)
   rule(['POST'], '/logout', PUBLIC),
+  rule(['POST'], '/console/operators/:operatorId/tariffs', staff('admin'), 'staff'),
+  rule(READ, '/console/operators/:operatorId/**', staff('viewer'), 'staff'),
+  rule(['POST'], '/console/operators/:operatorId/**', staff('supervisor'), 'staff'),
   rule(['POST'], '/console/tariffs/**', staff('admin'), 'staff'),
   rule(['POST'], '/console/keys/**', staff('admin', true), 'staff'),
   rule(READ, '/console/**', staff('viewer'), 'staff'),

@@ -8,6 +8,7 @@ import type { TollPairer } from '../tolls/tollPairer.js';
 import { accessControl } from '../access/accessControl.js';
 import { changeAudit } from '../access/changeAudit.js';
 import { securityHeaders } from '../access/securityHeaders.js';
+import { consolePages } from '../console/consolePages.js';
 import { loginPages } from '../console/loginPages.js';
 import { riderPages } from '../riderPages/riderPages.js';
 import { errorHandler, routeNotFound } from './errorResponse.js';
@@ -44,7 +45,7 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.get('/api/health', (_request, response) => {
     response.json({ status: 'ok', counters: ctx.metrics.snapshot(), liveSubscribers: ctx.live.subscribers });
   });
-  app.get('/api/live', streams.handler(ctx.live, ctx.config.liveKeepAliveMs));
+  app.get('/api/live', streams.handler(ctx));
   app.use('/api', sessionRouter(ctx));
   app.use('/api/riders', ridersRouter(ctx));
   app.use(LANE_API_PREFIX, laneRouter(ctx, pairer, tolls));
@@ -58,8 +59,8 @@ export function createApp(ctx: GatewayContext, pairer: JourneyPairer, tolls: Tol
   app.use('/api', routeNotFound);
   app.use(loginPages(ctx));
   app.use('/console/settlement', settlementConsoleRouter(ctx));
+  app.use(consolePages(ctx));
   app.use(riderPages(ctx));
-  app.get('/console', (_request, response) => response.sendFile(join(WEB_DIR, 'index.html'), { headers: { 'Cache-Control': 'no-store' } }));
   app.use(express.static(WEB_DIR, { index: false, maxAge: 0 }));
   app.use(routeNotFound);
   app.use(errorHandler(ctx.metrics));

@@ -70,7 +70,7 @@ export function businessDayBounds(day: string, timeZone: string, cutoff: string)
 }
 
 /** The instant a local wall time names in a zone (the later one when a clock change repeats it). */
-function instantOfLocal(date: string, minuteOfDay: number, timeZone: string): number {
+export function instantOfLocal(date: string, minuteOfDay: number, timeZone: string): number {
   const wall = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * 60_000;
   let guess = wall;
   // Two corrections reach the zone's offset on both sides of a clock change.

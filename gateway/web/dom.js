@@ -1,4 +1,4 @@
-// Small helpers the live page's modules share: element building and formatting.
+// Small functions the console's live page modules share: element building and formatting.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -29,3 +29,11 @@ export const timeOf = (ms) => clock.format(new Date(ms));
 
 /** A deny reason code as words: CODE_ALREADY_USED → "code already used". */
 export const words = (code) => code.replaceAll('_', ' ').toLowerCase();
+
+/** A duration as the console writes ages: "4 s", "3 min", "2 h". */
+export function age(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}

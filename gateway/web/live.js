@@ -1,12 +1,22 @@
-// The live page: the network and totals over HTTP, then every change from the /api/live stream
-// (docs/api.md): gate decisions, lane health and charged journeys, without reloading.
+// The console's live page (/console): the network and totals over HTTP, then every change from
+// the /api/live stream (docs/api.md): gate decisions, lane and device health and charged
+// journeys, without reloading. The gateway sends an operator's staff only their own.
 import { $, el, money, words } from './dom.js';
 import { showEarlierJourneys, showJourney } from './journeys.js';
-import { showLane } from './lanes.js';
+import { configureLanes, renderLanes, showLane } from './lanes.js';
 import { showDecision, showSites } from './network.js';
 
 const EARLIER_JOURNEYS = 20;
+const root = $('live');
+/** The signed-in staff's operator; empty for the network's own staff, who see every operator. */
+const ownOperator = root.dataset.operator || undefined;
 const totals = { decisions: [], opened: 0, denied: 0, reasons: new Map(), journeys: 0, revenueMinor: 0, currency: 'EUR' };
+
+configureLanes({
+  laneSilentAfterMs: Number(root.dataset.laneSilentAfterMs),
+  trustStaleAfterMs: Number(root.dataset.trustStaleAfterMs),
+  deviceSilentAfterMs: Number(root.dataset.deviceSilentAfterMs),
+});
 
 async function getJson(path) {
   const response = await fetch(path);
@@ -22,9 +32,12 @@ async function loadTotals() {
 
 async function loadNetwork() {
   const network = await getJson('/api/network');
-  showSites(network.stations);
+  const mine = (operatorId) => ownOperator === undefined || operatorId === ownOperator;
+  // Toll plazas and gantries have no gates to light: their lanes and devices are in the tables.
+  showSites(network.stations.filter((site) => mine(site.operatorId) && site.mode !== 'toll'));
   await loadTotals();
-  const perOperator = await Promise.all(network.operators.map((operator) => getJson(`/api/operators/${encodeURIComponent(operator.id)}/journeys?limit=${EARLIER_JOURNEYS}`)));
+  const operators = network.operators.filter((operator) => mine(operator.id));
+  const perOperator = await Promise.all(operators.map((operator) => getJson(`/api/operators/${encodeURIComponent(operator.id)}/journeys?limit=${EARLIER_JOURNEYS}`)));
   const charged = perOperator.flatMap((answer) => answer.journeys).filter((journey) => journey.status !== 'open');
   const byEnd = (journey) => journey.endedAt ?? journey.startedAt;
   showEarlierJourneys(charged.sort((a, b) => byEnd(a) - byEnd(b)).slice(-EARLIER_JOURNEYS));
@@ -89,6 +102,8 @@ function connect() {
 }
 
 setInterval(renderCounters, 5000);
+// Ages and states move on with time, between reports too.
+setInterval(renderLanes, 1000);
 loadNetwork()
   .catch((error) => Object.assign($('problem'), { hidden: false, textContent: `Could not load the network: ${error.message}` }))
   .finally(connect);

@@ -1,3 +1,5 @@
+import { DecisionWindow } from '../status/decisionWindow.js';
+
 /** Counters a lane reports in its status and LaneReport. */
 export class LaneCounters {
   opened = 0;
@@ -22,8 +24,12 @@ export class LaneCounters {
   readonly deniedByReason: Record<string, number> = {};
   /** Toll: passages recorded with each lane exception. */
   readonly tollExceptions: Record<string, number> = {};
+  /** The last minute's decisions and their latency (LaneReport activity). */
+  readonly recent = new DecisionWindow();
 
-  countDecision(action: 'open' | 'deny', reason?: string): void {
+  /** `latencyUs`: from the device's event reaching the lane to the command going out, when timed. */
+  countDecision(action: 'open' | 'deny', reason: string | undefined, timing: { at: number; latencyUs?: number }): void {
+    this.recent.record(timing.at, timing.latencyUs);
     if (action === 'open') {
       this.opened++;
       return;

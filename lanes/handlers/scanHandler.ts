@@ -84,7 +84,7 @@ export class ScanHandler implements DeviceEventHandler<ScanEvent> {
     context.journal.record(record);
     context.publish(topics.gateCommand(config.siteId, deviceId), command, { qos: 1 });
     const latencyUs = Number(process.hrtime.bigint() - receivedAtNs) / 1000;
-    context.counters.countDecision(decision.action, decision.reason);
+    context.counters.countDecision(decision.action, decision.reason, { at: now, latencyUs });
     const monitor: LaneDecision = {
       v: PROTOCOL_VERSION,
       ts: now,

@@ -239,12 +239,12 @@ export class TollSite {
     if (refusal) {
       track.state = 'diverted';
       track.action = 'divert';
-      this.deps.counters.countDecision('deny', refusal);
+      this.deps.counters.countDecision('deny', refusal, { at: now });
       return lane.devices.display ? [this.displayCommand(lane, divertLines(refusal), now)] : [];
     }
     track.state = 'lifted';
     track.action = 'lift';
-    this.deps.counters.countDecision('open');
+    this.deps.counters.countDecision('open', undefined, { at: now });
     const lift = this.barrierCommand(lane, 'lift', track.id, now);
     track.command = lift[1] as BarrierCommand;
     const plate = track.obu?.tagPlate ?? assessment.plate?.plate;

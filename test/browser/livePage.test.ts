@@ -14,7 +14,7 @@ const LOCALE = 'en-US';
 /** A fare as the page writes it for a reader in LOCALE. */
 const money = (minor: number, currency = 'EUR') => new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).format(minor / 100);
 
-describe('the live page, in a real browser', function () {
+describe('the console live page, in a real browser', function () {
   this.timeout(60_000);
   let net: TestNetwork | undefined;
   let browser: BrowserContext | undefined;
@@ -33,7 +33,7 @@ describe('the live page, in a real browser', function () {
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
     page.on('load', () => (loads += 1));
-    // Signed in as the network's staff (the login form itself is tested in test/browser/access.test.ts).
+    // Signed in as the network's staff (the login form itself is used in test/browser/console.test.ts).
     await browser.addCookies([{ name: SESSION_COOKIE, value: net.adminToken!, url: net.gateway.url, httpOnly: true, sameSite: 'Strict' }]);
     await page.goto(`${net.gateway.url}/console`);
     await page.waitForFunction(() => document.getElementById('connection')?.textContent === 'live', undefined, { timeout: 10_000 });
@@ -115,6 +115,16 @@ describe('the live page, in a real browser', function () {
     await page.locator('#deny-reasons [data-reason="CODE_STALE"]').waitFor({ timeout: 5000 });
   });
 
+  it("when the network's staff watch, then every lane has a row in the lanes table, current, and the devices table lists the gates", async () => {
+    const laneIds = net!.sites.map((site) => site.id).sort();
+    await page.waitForFunction((count) => document.querySelectorAll('#lanes tr[data-lane][data-state="current"]').length === count, laneIds.length, { timeout: 10_000 });
+    assert.deepEqual(await page.locator('#lanes tr[data-lane]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.lane)), laneIds);
+    const gates = net!.sites.flatMap((site) => site.deviceIds);
+    await page.waitForFunction((count) => document.querySelectorAll('#devices tr[data-device-row]').length >= count, gates.length, { timeout: 10_000 });
+    const listed = await page.locator('#devices tr[data-device-row]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.deviceRow));
+    assert.deepEqual(gates.filter((gate) => !listed.includes(gate)), []);
+  });
+
   it('when a rider boards a bus, then the validator lights and the boarding is listed at the flat fare', async () => {
     const rider = await net!.rider(5000);
     const bus = net!.bus(0);
@@ -126,5 +136,17 @@ describe('the live page, in a real browser', function () {
     assert.match(line, new RegExp(`^${bus.name.replace('#', '\\#')}\\s+${money(DEMO_BUS_FLAT_FARE_MINOR).replace('.', '\\.')}\\s`));
     assert.match(line, /boarded/);
     assert.equal(await page.locator('#c-journeys').innerText(), '2');
+  });
+
+  it('when a gate loses power and another reports a fault, then the devices table lists the offline gate first and names the fault', async () => {
+    const site = net!.metro(2);
+    const [faulty, dead] = [net!.gate(site, 2), net!.gate(site, 3)];
+    await faulty.publishFault('FLAP_JAMMED', 'critical', 'left flap');
+    dead.goOffline();
+    // The broker sends the dead gate's last will; the lane's next report says so.
+    await page.waitForFunction((device) => document.querySelector('#devices tbody tr')?.getAttribute('data-device-row') === device, dead.deviceId, { timeout: 10_000 });
+    assert.equal(await page.locator('#devices tbody tr').first().getAttribute('data-state'), 'offline');
+    await page.waitForFunction((device) => /FLAP_JAMMED \(critical\)/.test(document.querySelector(`#devices tr[data-device-row="${device}"]`)?.textContent ?? ''), faulty.deviceId, { timeout: 10_000 });
+    assert.match(await page.locator('#device-summary').innerText(), /^\d+ devices: \d+ offline, \d+ online$/);
   });
 });

@@ -8,8 +8,8 @@ import { enrolRider, startTestGateway, type TestGateway } from '../gateway/suppo
 /**
  * Every endpoint docs/api.md documents, called with whatever fast-check makes of its path
  * parameters, query and body. The gateway must answer each with a status below 500 and, for a
- * refusal, a JSON error with a stable code; it must still serve afterwards, with its heap back
- * where it was.
+ * refusal, a JSON error with a stable code (a console page: the page with its problem's code);
+ * it must still serve afterwards, with its heap back where it was.
  */
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 /** Fixed by default so that a run can be replayed; FUZZ_SEED explores further. */
@@ -30,6 +30,13 @@ function documentedEndpoints(): Endpoint[] {
     if (!SKIPPED.has(key)) found.set(key, { method: match[1], path: match[2] });
   }
   return [...found.values()];
+}
+
+/** The API's JSON error, or the problem a console page shows (gateway/console/pageKit.ts). */
+function errorOf(body: unknown): { code?: unknown; message?: unknown } | undefined {
+  if (typeof body !== 'string') return (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const problem = /<div class="problem" role="alert"><p><code>([^<]*)<\/code> ([^<]*)<\/p>/.exec(body);
+  return problem ? { code: problem[1], message: problem[2] } : undefined;
 }
 
 function collectGarbage(): void {
@@ -69,12 +76,13 @@ describe('fuzzing the HTTP API', function () {
           const path = endpoint.path.replace(/:([A-Za-z]+)/g, (_all, name: string) => (name === 'riderId' && realRider ? rider.riderId : encodeURIComponent(segments[index++ % segments.length])));
           const search = params ? `?${new URLSearchParams(params)}` : '';
           const answer = await t.api.raw(endpoint.method, path + search, endpoint.method === 'GET' || endpoint.method === 'DELETE' ? undefined : text);
-          const key = answer.status >= 400 ? `${answer.status} ${answer.body?.error?.code}` : String(answer.status);
+          const error = errorOf(answer.body);
+          const key = answer.status >= 400 ? `${answer.status} ${error?.code}` : String(answer.status);
           statuses[key] = (statuses[key] ?? 0) + 1;
           assert.ok(answer.status < 500, `${endpoint.method} ${path}${search} ${String(text).slice(0, 80)}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
           if (answer.status >= 400) {
-            assert.match(String(answer.body?.error?.code), /^[A-Z][A-Z_]+$/, `${endpoint.method} ${path}: ${answer.status} without an error code: ${JSON.stringify(answer.body).slice(0, 200)}`);
-            assert.equal(typeof answer.body.error.message, 'string');
+            assert.match(String(error?.code), /^[A-Z][A-Z_]+$/, `${endpoint.method} ${path}: ${answer.status} without an error code: ${JSON.stringify(answer.body).slice(0, 200)}`);
+            assert.equal(typeof error!.message, 'string');
           }
         }),
         { numRuns: runs, seed },

@@ -4,6 +4,7 @@ import { RedisHotStore } from '../../lanes/hotstate/redisHotStore.js';
 import type { HotStore } from '../../lanes/hotstate/hotStore.js';
 import type { LaneController } from '../../lanes/laneController.js';
 import { uuidv7 } from '../../protocol/ids.js';
+import { LaneReport } from '../../protocol/laneApi.js';
 import { LaneDecision, LaneStatus } from '../../protocol/messages.js';
 import { topics } from '../../protocol/topics.js';
 import { connectMqtt, endMqtt } from '../../runtime/mqtt.js';
@@ -176,6 +177,24 @@ describe('lane controller over MQTT', function () {
     await devices.client.publishAsync(topics.deviceStatus(siteId, device), JSON.stringify({ v: 1, ts: Date.now(), online: false }), { qos: 1 });
     await waitFor(() => controller.stats().devices[0]?.online === false, 'the offline status');
     assert.equal(controller.stats().devices[0].lastFault?.code, 'JAM');
+  });
+
+  it('when a lane reports to the gateway, then the report names its devices and the last minute of decisions with their latency', async () => {
+    const { devices, siteId } = await lane({ statusIntervalMs: 100 });
+    const gate = `${siteId}-G2`;
+    await devices.client.publishAsync(topics.deviceEvent(siteId, gate, 'heartbeat'), JSON.stringify({ v: 1, msgId: uuidv7(), ts: Date.now(), kind: 'turnstile' }), { qos: 1 });
+    await devices.client.publishAsync(topics.deviceEvent(siteId, gate, 'fault'), JSON.stringify({ v: 1, msgId: uuidv7(), ts: Date.now(), code: 'FLAP_SLOW', severity: 'warning' }), { qos: 1 });
+    // A retained status on a topic whose device id no report may carry: left out, not fatal.
+    await devices.client.publishAsync(`tp/1/${siteId}/bad device/status`, JSON.stringify({ v: 1, ts: Date.now(), online: true }), { qos: 1 });
+    assert.equal((await devices.scan(gate, { code: issuer.wallet(Date.now()).code() })).action, 'open');
+    assert.equal((await devices.scan(gate, { code: issuer.wallet(Date.now()).code(Date.now() - 120_000) })).action, 'deny');
+    let report: LaneReport | undefined;
+    await waitFor(() => Boolean((report = gateway.reports.map((raw) => LaneReport.parse(raw)).find((one) => one.activity?.decisions === 2 && one.devices?.some((device) => device.lastFault)))), 'a report with both decisions and the fault');
+    if (!report) return assert.fail('no report');
+    assert.equal(report.activity!.windowS, 60);
+    assert.ok(report.activity!.latencyP50Ms! > 0 && report.activity!.latencyP50Ms! <= report.activity!.latencyP99Ms!, JSON.stringify(report.activity));
+    assert.deepEqual(report.devices!.map((device) => [device.deviceId, device.kind, device.online, device.lastFault?.code]), [[gate, 'turnstile', true, 'FLAP_SLOW']]);
+    assert.ok(Math.abs(report.devices![0]!.lastSeenAt - Date.now()) < 10_000);
   });
 
   it('when a scan carries a camera frame, then the lane reads the code from it; an empty frame is FRAME_UNREADABLE', async () => {

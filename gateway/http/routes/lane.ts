@@ -6,7 +6,7 @@ import { TollPassageBatch } from '../../../protocol/toll.js';
 import { ID_PATTERN } from '../../../protocol/topics.js';
 import type { GatewayContext } from '../../context.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
-import { saveLaneReport } from '../../lanes/laneReports.js';
+import { laneLimitsOf, laneReportView, saveLaneReport } from '../../lanes/laneReports.js';
 import { endedDays } from '../../settlement/businessDays.js';
 import { heldJournalDays, storeJournalPart } from '../../settlement/journalReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
@@ -53,8 +53,9 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
   router.post('/status', async (request, response) => {
     const report = parseInput(LaneReport, request.body);
     requireOwnLane(response, [report.laneId]);
-    await saveLaneReport(ctx.knex, report, ctx.clock.now());
-    ctx.live.publish('lane', { ...report, source: 'report' });
+    const now = ctx.clock.now();
+    await saveLaneReport(ctx.knex, report, now);
+    ctx.live.publish('lane', { ...laneReportView(report, now, now, laneLimitsOf(ctx.config)), source: 'report' });
     response.status(204).end();
   });
 

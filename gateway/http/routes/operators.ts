@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { GatewayContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import { listJourneys } from '../../journeys/journeyRecords.js';
-import { listLaneReports } from '../../lanes/laneReports.js';
+import { laneLimitsOf, listLaneReports } from '../../lanes/laneReports.js';
 import { listCharges } from '../../ledger/charges.js';
 import { loadNetworkCatalog } from '../../network/networkCatalog.js';
 import { parseInput } from '../validate.js';
@@ -44,7 +44,7 @@ export function operatorsRouter(ctx: GatewayContext): Router {
   });
 
   router.get('/lanes', async (_request, response) => {
-    const lanes = await listLaneReports(ctx.knex, ctx.clock.now(), { silentAfterMs: ctx.config.laneSilentAfterMs, trustStaleAfterMs: ctx.config.laneTrustStaleAfterMs });
+    const lanes = await listLaneReports(ctx.knex, ctx.clock.now(), laneLimitsOf(ctx.config));
     const own = await ownStations(response);
     response.json({ lanes: own ? lanes.filter((lane) => own.has(lane.stationId)) : lanes });
   });

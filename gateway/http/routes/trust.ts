@@ -1,16 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { TrustChange } from '../../../protocol/laneApi.js';
-import { publishAfterCommit, type GatewayContext } from '../../context.js';
+import type { GatewayContext } from '../../context.js';
 import { listIssuerKeys, revokeIssuerKey, rotateIssuerKey } from '../../credentials/issuerKeys.js';
-import { inTransaction } from '../../db/unitOfWork.js';
-import { NotFoundError } from '../../errors.js';
-import { requireRider, tokensOfRider } from '../../riders/riderRecords.js';
-import { denyToken, listDenyList, releaseToken } from '../../trust/denyList.js';
+import { listDenyList } from '../../trust/denyList.js';
+import { addToDenyList, releaseFromDenyList, TokenId } from '../../trust/denyListChanges.js';
 import { parseInput } from '../validate.js';
 
-const TOKEN = z.string().regex(/^[0-9a-f]{32}$/);
-const DenyRequest = z.union([z.object({ tokenId: TOKEN, reason: z.string().min(1).max(64) }), z.object({ riderId: z.string().min(1).max(64), reason: z.string().min(1).max(64) })]);
+const DenyRequest = z.union([z.object({ tokenId: TokenId, reason: z.string().min(1).max(64) }), z.object({ riderId: z.string().min(1).max(64), reason: z.string().min(1).max(64) })]);
 const NewKeyRequest = z.object({ validForS: z.number().int().min(3600).max(5 * 365 * 86_400).optional() });
 const KeyIdParam = z.coerce.number().int().min(0).max(0xffff);
 
@@ -24,31 +20,12 @@ export function trustRouter(ctx: GatewayContext): Router {
 
   router.post('/deny-list', async (request, response) => {
     const body = parseInput(DenyRequest, request.body);
-    const result = await inTransaction(ctx.knex, async (unit) => {
-      const now = ctx.clock.now();
-      let tokenIds: string[];
-      if ('tokenId' in body) {
-        const known = (await unit.trx('tokens').where({ id: body.tokenId }).first('id')) ?? (await unit.trx('vehicles').where({ token_id: body.tokenId }).first('id'));
-        if (!known) throw new NotFoundError('TOKEN_NOT_FOUND', `token ${body.tokenId}`);
-        tokenIds = [body.tokenId];
-      } else tokenIds = await tokensOfRider(unit.trx, (await requireRider(unit.trx, body.riderId)).id);
-      const changes: Array<TrustChange | undefined> = [];
-      for (const tokenId of tokenIds) changes.push(await denyToken(unit.trx, now, tokenId, body.reason));
-      publishAfterCommit(ctx, unit, changes);
-      const newest = await unit.trx('trust_changes').max({ version: 'version' }).first();
-      return { version: Number(newest?.version ?? 0), tokenIds };
-    });
-    response.status(201).json(result);
+    response.status(201).json(await addToDenyList(ctx, 'tokenId' in body ? { tokenId: body.tokenId } : { riderId: body.riderId }, body.reason));
   });
 
   router.delete('/deny-list/:tokenId', async (request, response) => {
-    const tokenId = parseInput(TOKEN, request.params.tokenId, 'tokenId');
-    const version = await inTransaction(ctx.knex, async (unit) => {
-      const change = await releaseToken(unit.trx, ctx.clock.now(), tokenId);
-      if (!change) throw new NotFoundError('TOKEN_NOT_FOUND', `token ${tokenId} on the deny list`);
-      publishAfterCommit(ctx, unit, [change]);
-      return change.version;
-    });
+    const tokenId = parseInput(TokenId, request.params.tokenId, 'tokenId');
+    const { version } = await releaseFromDenyList(ctx, { tokenId });
     response.json({ version });
   });
 
