@@ -4,7 +4,7 @@ import { hashPassword } from '../gateway/access/passwords.js';
 import { setRiderLogin } from '../gateway/access/riderLogins.js';
 import { createStaffUser, findStaffByUsername } from '../gateway/access/staffUsers.js';
 import { uuidv7 } from '../protocol/ids.js';
-import { DEMO_OPERATORS } from './network.js';
+import { DEMO_OPERATORS, DEMO_TOLL_OPERATOR } from './network.js';
 
 export const DEMO_RIDER_EMAIL = 'rider@turnpike.example';
 
@@ -23,7 +23,7 @@ export async function seedDemoLogins(knex: Knex, riderId: string, options: { pas
   const password = options.password ?? randomBytes(9).toString('base64url');
   const wanted = [
     { username: 'admin', role: 'admin' as const, operatorId: null },
-    ...DEMO_OPERATORS.flatMap((operator) => [
+    ...[...DEMO_OPERATORS, DEMO_TOLL_OPERATOR].flatMap((operator) => [
       { username: `${operator.id.toLowerCase()}-supervisor`, role: 'supervisor' as const, operatorId: operator.id },
       { username: `${operator.id.toLowerCase()}-viewer`, role: 'viewer' as const, operatorId: operator.id },
     ]),
