@@ -24,14 +24,16 @@ describe('journal WAL checkpoints off the event loop', function () {
     const errors: string[] = [];
     const checkpointer = new WalCheckpointer(file, 20, (error) => errors.push(error));
     try {
-      // Without a checkpoint, 4,000 one-row commits of 2 kB leave a WAL of well over 8 MB.
+      // Without a checkpoint, 4,000 one-row commits of 2 kB leave a WAL of about 16 MB (a 4 kB page
+      // and its frame header each). The WAL file never shrinks, so it keeps the largest size a lag
+      // of the worker ever let it reach: on a loaded machine a lag of a second or two adds ~1 MB.
       checkpointer.start();
       for (let round = 0; round < 40; round++) {
         writeRows(db, 100);
         await sleep(30);
       }
       const walBytes = statSync(`${file}-wal`).size;
-      assert.ok(walBytes < 4_000_000, `WAL is ${walBytes} bytes`);
+      assert.ok(walBytes < 8_000_000, `WAL is ${walBytes} bytes`);
       assert.deepEqual(errors, []);
       assert.equal((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n, 4000);
     } finally {
