@@ -38,6 +38,9 @@ export interface GatewayOptions {
  * HTTP API. Resources it was given (knex, mqtt) are the caller's to close; the ones it opened
  * are closed by close().
  */
+/** How long close() lets requests in flight finish before cutting their connections. */
+const CLOSE_GRACE_MS = 2000;
+
 export class Gateway {
   readonly config: GatewayConfig;
   readonly clock: Clock;
@@ -141,7 +144,11 @@ export class Gateway {
     if (server?.listening) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A request still in flight gets a moment to finish; then its connection is cut, so closing
+      // never waits on a client (a lane's keep-alive batch, a stalled browser).
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await closed;
+      clearTimeout(cut);
     }
     await this.laneFeed.close();
     if (this.ownsMqtt && this.mqttClient) await endMqtt(this.mqttClient);
