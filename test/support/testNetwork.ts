@@ -66,6 +66,9 @@ export class TestNetwork {
         databaseSchema: this.schema,
         sqliteFile: join(this.dir.path, 'gateway.sqlite'),
         sweepIntervalMs: 0,
+        // Simulated vehicles cross the demo road in milliseconds here, faster than any car could:
+        // the cloned-tag rule is off unless a test sets a speed limit for its own pace.
+        obuCloneMaxSpeedKmh: 0,
         ...options.gateway,
       }),
       redisUrl: services.redisUrl,
