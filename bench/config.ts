@@ -45,6 +45,15 @@ export const BenchConfigSchema = z.object({
   tollMeasureS: int(1).default(10),
   /** Vehicles flooded through one gantry lane controller (gantry_reads_per_s). */
   gantryVehicles: int(100).default(20_000),
+  /**
+   * Broker kills in the broker-fault phase (scan_to_command_p99_under_faults_ms): Mosquitto is
+   * SIGKILLed this many times while scans go on, and started again after 1-3 s. 0 skips the phase.
+   */
+  faultKills: z.coerce.number().int().min(0).max(20).default(3),
+  /** Combined scan rate over all 40 gates during the broker-fault phase. */
+  faultScanRatePerS: int(1).default(200),
+  /** Seed of the kill schedule (when each kill falls, how long the broker stays dead). */
+  faultSeed: z.coerce.number().int().min(0).default(7),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -72,6 +81,9 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   tollWarmupS: 'BENCH_TOLL_WARMUP_S',
   tollMeasureS: 'BENCH_TOLL_MEASURE_S',
   gantryVehicles: 'BENCH_GANTRY_VEHICLES',
+  faultKills: 'BENCH_FAULT_KILLS',
+  faultScanRatePerS: 'BENCH_FAULT_SCAN_RATE_PER_S',
+  faultSeed: 'BENCH_FAULT_SEED',
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {

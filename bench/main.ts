@@ -10,6 +10,7 @@ import { seededRandom } from '../simulator/random.js';
 import { BENCH_GATES_PER_STATION, BENCH_SITES } from './benchSites.js';
 import { loadBenchConfig } from './config.js';
 import { CpuMeter } from './cpuMeter.js';
+import { runBrokerFaultLoad, type BrokerFaultLoadResult } from './brokerFaultLoad.js';
 import { runFrameLoad } from './frameLoad.js';
 import { JourneyWatch } from './journeyWatch.js';
 import { LaneDecisionTimes } from './laneDecisionTimes.js';
@@ -33,7 +34,8 @@ import { BENCH_TOLL_GANTRY, BENCH_TOLL_PLAZAS, BENCH_TOLL_SITES, seedFleetTrust 
  * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); journeys
  * priced per second on PostgreSQL, then SQLite (pricingThroughput.ts); then a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
  * they run in service), and 40 simulated turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
- * camera frames. Shutdown: live stream, turnstiles, server process, Mosquitto, temporary files.
+ * camera frames, then scans while Mosquitto is SIGKILLed and restarted (brokerFaultLoad.ts), then the toll lanes. Shutdown: live
+ * stream, turnstiles, server process, Mosquitto, temporary files.
  */
 const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
 const FRAME_WARMUP = 10;
@@ -162,6 +164,18 @@ try {
   const frameFigures = summarise(frames.latenciesMs);
   say(`  frame to command ${JSON.stringify(frameFigures)}; unreadable ${frames.unreadable} (included in the figure)`);
 
+  let underFaults: BrokerFaultLoadResult | undefined;
+  if (config.faultKills > 0) {
+    // Before the toll phases: no toll lane or roadside device is connected yet to reconnect after each kill.
+    say(`broker faults: ${config.faultScanRatePerS} scans/s over ${gates.length} gates while Mosquitto is SIGKILLed ${config.faultKills} times (seed ${config.faultSeed}), down 1-3 s each, restarted on its port`);
+    underFaults = await runBrokerFaultLoad({
+      gates, pool, ratePerS: config.faultScanRatePerS, kills: config.faultKills, random: seededRandom(config.faultSeed), broker: mosquitto,
+      upMs: { min: 2000, max: 4000 }, downMs: { min: 1000, max: 3000 }, recoveryMs: 1500, walkThrough: config.walkThrough,
+    });
+    say(`  scan to command, sent while up ${JSON.stringify(summarise(underFaults.latenciesMs))}; sent by phase ${JSON.stringify(underFaults.sentByPhase)}, answered ${JSON.stringify(underFaults.answeredByPhase)}; cut by a kill ${underFaults.cutByKill}, unanswered while up ${underFaults.unansweredWhileUp}`);
+  }
+  const faultFigures = summarise(underFaults?.latenciesMs ?? []);
+
   // Toll lanes: their own process (plaza and gantry hardware), the fleet's registrations already in their trust copies.
   const tollFleet = makeFleet(seededRandom(5), { count: 2000, classes: ['1', '2', '3', '4', '5'], taggedShare: 1, wrongClassShare: 0, movedTagShare: 0, tamperedShare: 0 });
   seedFleetTrust(join(workDir, 'tolls'), BENCH_TOLL_SITES.map((site) => site.id), tollFleet);
@@ -187,6 +201,7 @@ try {
     journeys_priced_per_s: pricing.journeysPricedPerS,
     obu_to_barrier_p99_ms: barrierFigures.p99,
     gantry_reads_per_s: gantry.passagesPerS,
+    scan_to_command_p99_under_faults_ms: faultFigures.p99,
     machine,
     samples: {
       scan_to_command_p50_ms: scans.n,
@@ -197,6 +212,7 @@ try {
       journeys_priced_per_s: pricing.journeys,
       obu_to_barrier_p99_ms: barrierFigures.n,
       gantry_reads_per_s: gantry.vehicles,
+      scan_to_command_p99_under_faults_ms: faultFigures.n,
     },
     measuredAt: new Date().toISOString(),
     scanLoad: {
@@ -260,6 +276,25 @@ try {
       gantry: { measured: 'first read published to last fused passage recorded (fusion window 1500 ms included)', ...gantry },
     },
     pricing: { path: 'storePassageBatch then JourneyPairer.pairTokens, in process (the lane API route without HTTP)', ...pricingOptions, postgresql: pricing, sqlite: pricingSqlite },
+    brokerFaults: underFaults
+      ? {
+          measured: 'decoded-text scans sent while Mosquitto was up (not within 1.5 s of a restart) and answered before the next kill; scans around a kill are counted, not timed',
+          ratePerS: config.faultScanRatePerS,
+          seed: config.faultSeed,
+          kills: underFaults.kills,
+          downMs: underFaults.downMs,
+          elapsedMs: underFaults.elapsedMs,
+          latencyMs: faultFigures,
+          sentByPhase: underFaults.sentByPhase,
+          answeredByPhase: underFaults.answeredByPhase,
+          cutByKill: underFaults.cutByKill,
+          unansweredWhileUp: underFaults.unansweredWhileUp,
+          opened: underFaults.tally.opened,
+          denied: underFaults.tally.denied,
+          deniedByReason: underFaults.tally.deniedByReason,
+          failures: underFaults.tally.failures,
+        }
+      : { skipped: 'BENCH_FAULT_KILLS=0' },
   };
   writeResults(RESULTS_FILE, results);
   console.log(`\n${formatTable(results)}\n`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Gateway } from '../gateway/gateway.js';
-import { loadGatewayConfig, type GatewayConfig } from '../gateway/config.js';
+import { GATEWAY_ENV, loadGatewayConfig, type GatewayConfig } from '../gateway/config.js';
 import { parseLaneConfig, type LaneConfigInput } from '../lanes/config.js';
 import { LaneController } from '../lanes/laneController.js';
 import { MemoryHotStore } from '../lanes/hotstate/memoryHotStore.js';
@@ -10,7 +10,7 @@ import { silentLogger, type LaneLogger } from '../lanes/log.js';
 import { EmbeddedBroker } from '../runtime/embeddedBroker.js';
 import { SimulatedNetwork } from '../simulator/network.js';
 import { SimulatedTollRoad } from '../simulator/toll/tollRoad.js';
-import type { SiteDefinition, TollSiteDefinition } from './network.js';
+import { DEMO_OBU_CLONE_MAX_SPEED_KMH, type SiteDefinition, type TollSiteDefinition } from './network.js';
 
 export interface DemoNetworkOptions {
   sites: readonly SiteDefinition[];
@@ -164,5 +164,7 @@ export class DemoNetwork {
 }
 
 export function demoGatewayConfig(env: NodeJS.ProcessEnv, overrides: Parameters<typeof loadGatewayConfig>[1] = {}): GatewayConfig {
-  return loadGatewayConfig(env, { seedDemoNetwork: true, ...overrides });
+  // The demo road runs faster than real time: so does its cloned-tag speed limit, unless one is set.
+  const cloneSpeed = env[GATEWAY_ENV.obuCloneMaxSpeedKmh] ? {} : { obuCloneMaxSpeedKmh: DEMO_OBU_CLONE_MAX_SPEED_KMH };
+  return loadGatewayConfig(env, { seedDemoNetwork: true, ...cloneSpeed, ...overrides });
 }

@@ -10,7 +10,7 @@ import { gatewayFleet } from '../simulator/toll/vehicleRegistration.js';
 import { loadDemoConfig } from './config.js';
 import { seedDemoLogins } from './demoAccounts.js';
 import { DemoNetwork, demoGatewayConfig } from './demoNetwork.js';
-import { DEMO_SITES, DEMO_TOLL_SITES, DEMO_VEHICLE_CLASSES } from './network.js';
+import { DEMO_SITES, DEMO_TOLL_SITES, DEMO_VEHICLE_CLASSES, DEMO_VEHICLE_REST_MS } from './network.js';
 
 /**
  * `npm start`: the whole demo network on one machine. Embedded defaults (SQLite, aedes, in-process
@@ -63,7 +63,7 @@ try {
   const registration = gatewayFleet({ gatewayUrl: network.gateway.url, topUpMinor: demo.topUpMinor, unfundedShare: 0.05, unregisteredShare: 0.03, random: seededRandom(11) });
   const registered = network.tollRoad ? await registration.register(fleet) : 0;
   if (network.tollRoad) {
-    tollTraffic = new TollTraffic({ road: network.tollRoad, vehicles: fleet, vehiclesPerMinute: demo.vehiclesPerMinute });
+    tollTraffic = new TollTraffic({ road: network.tollRoad, vehicles: fleet, vehiclesPerMinute: demo.vehiclesPerMinute, restMs: DEMO_VEHICLE_REST_MS });
     tollTraffic.start();
   }
   const logins = await seedDemoLogins(network.gateway.knex, riders[0]!.id, { password: demo.demoPassword, costLog2: gatewayConfig.passwordCostLog2 });

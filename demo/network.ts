@@ -109,6 +109,16 @@ export const DEMO_TOLL_SITES: TollSiteDefinition[] = [
   { id: 'TE', name: 'East Plaza', operatorId: 'road', kind: 'plaza', km: 52, order: 9, lanes: [tollLane('TE', '1', 'entry', true), tollLane('TE', '2', 'entry', true), tollLane('TE', '3', 'exit', true), tollLane('TE', '4', 'exit', true)] },
 ];
 
+/**
+ * The demo's vehicles drive the road this many times faster than real time (1 to 3 s between
+ * sites 4 to 7 km apart, simulator/toll/tollTraffic.ts) and rest DEMO_VEHICLE_REST_MS between
+ * trips (20 minutes of road time), so the demo gateway's speed limit for telling a cloned tag
+ * (docs/tolls.md, "Cloned tags") is 250 km/h of road time, scaled alike.
+ */
+export const DEMO_ROAD_TIME_SCALE = 120;
+export const DEMO_OBU_CLONE_MAX_SPEED_KMH = 250 * DEMO_ROAD_TIME_SCALE;
+export const DEMO_VEHICLE_REST_MS = 10_000;
+
 /** Vehicle classes of the demo tariff: 1 car, 2 van, 3 two-axle truck, 4 three-axle truck, 5 heavy goods. */
 export const DEMO_VEHICLE_CLASSES = ['1', '2', '3', '4', '5'] as const;
 /** Toll per km by class, minor units, and the multiplier of a plate-only (video) toll over the ETC price. */

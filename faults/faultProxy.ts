@@ -28,6 +28,9 @@ export interface ProxyCounters {
   duplicated: number;
   reordered: number;
   droppedAcks: number;
+  /** Bytes carried client to server and back: a scenario can wait for a request to be under way. */
+  bytesToServer: number;
+  bytesToClient: number;
 }
 
 interface Pair {
@@ -42,7 +45,7 @@ interface Pair {
  * packets. What it does not do: corrupt bytes, or reorder across connections.
  */
 export class FaultProxy {
-  readonly counters: ProxyCounters = { connections: 0, refused: 0, cut: 0, duplicated: 0, reordered: 0, droppedAcks: 0 };
+  readonly counters: ProxyCounters = { connections: 0, refused: 0, cut: 0, duplicated: 0, reordered: 0, droppedAcks: 0, bytesToServer: 0, bytesToClient: 0 };
   private server: Server | undefined;
   private readonly pairs = new Set<Pair>();
   private refusing = false;
@@ -158,6 +161,8 @@ export class FaultProxy {
       held = undefined;
     };
     from.on('data', (chunk: Buffer) => {
+      if (direction === 'toServer') this.counters.bytesToServer += chunk.length;
+      else this.counters.bytesToClient += chunk.length;
       if (!framer) return send(chunk);
       for (const packet of framer.push(chunk)) {
         const faults = this.faults[direction] ?? {};

@@ -2,17 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { DEMO_SITES, sitesWithSuffix, type SiteDefinition } from '../demo/network.js';
+import { openDatabase } from '../db/connect.js';
 import { seedDemoNetwork } from '../db/seeds/demoNetwork.js';
-import { gatewayConfig } from '../gateway/config.js';
+import { GATEWAY_ENV, gatewayConfig } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
 import { Phone } from '../simulator/people/phone.js';
 import { RiderApi } from '../simulator/people/riderApi.js';
 import { SimulatedNetwork } from '../simulator/network.js';
 import type { RandomSource } from '../simulator/random.js';
+import { anyFreePort } from '../runtime/ports.js';
 import { FaultProxy } from './faultProxy.js';
 import { faultServices, hostPortOf, withPort } from './faultEnvironment.js';
+import { gatewayProcess } from './gatewayProcess.js';
 import { MosquittoBroker } from './mosquittoBroker.js';
 import { NodeProcess } from './nodeProcess.js';
 import type { CheckedLane } from './passageChecker.js';
@@ -35,6 +38,11 @@ export interface FaultRigOptions {
   laneEnv?: Record<string, string>;
   /** Gateway settings over the rig's own (for instance a running exception sweeper). */
   gateway?: Parameters<typeof gatewayConfig>[0];
+  /**
+   * Run the gateway as its own process (gateway/main.ts) on a fixed port, so a scenario can
+   * SIGKILL it and start it again; the rig then reads the database through a connection of its own.
+   */
+  gatewayAsProcess?: boolean;
 }
 
 export interface RigLane extends CheckedLane {
@@ -49,8 +57,9 @@ export interface RigRider {
 }
 
 /**
- * One fault run's world: a killable Mosquitto, the gateway (in this process, on SQLite or its own
- * PostgreSQL schema), one lanes/main.ts process per station, simulated turnstiles, enrolled
+ * One fault run's world: a killable Mosquitto, the gateway (in this process, or as a process of its
+ * own a scenario can kill; on SQLite or its own PostgreSQL schema), one lanes/main.ts process per
+ * station, simulated turnstiles, enrolled
  * riders, and a FaultProxy on every hop a scenario wants to break. Lanes reach the gateway only
  * through `gatewayProxy`. close() stops all of it, in reverse order, and removes its files.
  */
@@ -61,8 +70,13 @@ export class FaultRig {
   readonly broker: MosquittoBroker;
   readonly lanes: RigLane[] = [];
   readonly riders: RigRider[] = [];
-  gateway!: Gateway;
+  /** The gateway in this process (absent with gatewayAsProcess). */
+  gateway: Gateway | undefined;
+  /** The gateway as its own process (with gatewayAsProcess). */
+  gatewayNode: NodeProcess | undefined;
   gatewayProxy!: FaultProxy;
+  private gatewayPort = 0;
+  private ownKnex: Knex | undefined;
   deviceProxy: FaultProxy | undefined;
   databaseProxy: FaultProxy | undefined;
   redisProxy: FaultProxy | undefined;
@@ -94,6 +108,18 @@ export class FaultRig {
     }
   }
 
+  /** The gateway's database, as the checker reads it. */
+  get knex(): Knex {
+    const knex = this.ownKnex ?? this.gateway?.knex;
+    if (!knex) throw new Error('the rig has not started');
+    return knex;
+  }
+
+  /** The gateway itself (riders enrol here); lanes go through gatewayProxy. */
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.gatewayPort}`;
+  }
+
   private async startGateway(): Promise<void> {
     let databaseUrl = faultServices.databaseUrl;
     if (databaseUrl && this.options.databaseProxy) {
@@ -101,12 +127,23 @@ export class FaultRig {
       this.databaseProxy = await this.proxy('gateway-database', target.port, false, target.host);
       databaseUrl = withPort(databaseUrl, this.databaseProxy.port);
     }
-    this.gateway = new Gateway({
-      config: gatewayConfig({ httpPort: 0, databaseUrl, databaseSchema: this.schema, sqliteFile: join(this.dir, 'gateway.sqlite'), mqttUrl: this.broker.url, sweepIntervalMs: 0, ...this.options.gateway }),
-    });
-    await this.gateway.start();
-    await seedDemoNetwork(this.gateway.knex, this.sites);
-    this.gatewayProxy = await this.proxy('lanes-gateway', this.gateway.port);
+    const config = gatewayConfig({ httpPort: 0, databaseUrl, databaseSchema: this.schema, sqliteFile: join(this.dir, 'gateway.sqlite'), mqttUrl: this.broker.url, sweepIntervalMs: 0, ...this.options.gateway });
+    if (this.options.gatewayAsProcess) {
+      // Migrated and seeded from here first; the process then finds its schema up to date.
+      this.ownKnex = await openDatabase({ databaseUrl: faultServices.databaseUrl, sqliteFile: config.sqliteFile, schema: config.databaseSchema });
+      await seedDemoNetwork(this.ownKnex, this.sites);
+      this.gatewayPort = await anyFreePort();
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries({ ...config, httpPort: this.gatewayPort })) if (value !== undefined) env[GATEWAY_ENV[key as keyof typeof GATEWAY_ENV]] = String(value);
+      this.gatewayNode = gatewayProcess(env);
+      await this.gatewayNode.start();
+    } else {
+      this.gateway = new Gateway({ config });
+      await this.gateway.start();
+      await seedDemoNetwork(this.gateway.knex, this.sites);
+      this.gatewayPort = this.gateway.port;
+    }
+    this.gatewayProxy = await this.proxy('lanes-gateway', this.gatewayPort);
   }
 
   private async startLanes(): Promise<void> {
@@ -141,12 +178,12 @@ export class FaultRig {
   }
 
   private async enrolRiders(): Promise<void> {
-    const api = new RiderApi(this.gateway.url);
+    const api = new RiderApi(this.gatewayUrl);
     for (let index = 0; index < this.options.riders; index++) {
       const created = await api.createRider({ name: `Fault rider ${index}` });
       await api.topUp(created.id, 1_000_000, `faults-${created.id}`);
       const phone = new Phone();
-      await phone.enrol(this.gateway.url, created.id, created.accessToken);
+      await phone.enrol(this.gatewayUrl, created.id, created.accessToken);
       this.riders.push({ riderId: created.id, phone });
     }
   }
@@ -163,7 +200,7 @@ export class FaultRig {
     const { readLaneJournal } = await import('./laneJournalReader.js');
     while (Date.now() < deadline) {
       const expected = this.lanes.reduce((sum, lane) => sum + readLaneJournal(lane.siteId, lane.journalFile).outbox.length, 0);
-      const row = await this.gateway.knex('passages').whereIn('lane_id', this.sites.map((site) => site.id)).count({ n: '*' }).first();
+      const row = await this.knex('passages').whereIn('lane_id', this.sites.map((site) => site.id)).count({ n: '*' }).first();
       if (Number(row?.n ?? 0) >= expected) return true;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -175,6 +212,8 @@ export class FaultRig {
     await Promise.all(this.lanes.map((lane) => lane.process.stop().catch(() => {})));
     for (const proxy of this.proxies) proxy.heal();
     await this.gateway?.close().catch(() => {});
+    await this.gatewayNode?.stop().catch(() => {});
+    await this.ownKnex?.destroy().catch(() => {});
     for (const proxy of this.proxies) await proxy.close();
     await this.broker.close();
     if (this.schema && faultServices.databaseUrl) {

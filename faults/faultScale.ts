@@ -8,6 +8,7 @@ export interface FaultScale {
   brokerKill: { lanes: number; riders: number; scans: number; kills: number };
   laneKill: { lanes: number; riders: number; kills: number };
   gatewayOutage: { lanes: number; riders: number; passages: number };
+  gatewayKill: { lanes: number; riders: number; passages: number; kills: number };
   mqttChaos: { lanes: number; riders: number; scans: number };
   databaseCut: { lanes: number; riders: number; passages: number; cuts: number };
   redisCut: { riders: number; scans: number; cuts: number };
@@ -18,6 +19,7 @@ const SMALL: FaultScale = {
   brokerKill: { lanes: 4, riders: 16, scans: 600, kills: 3 },
   laneKill: { lanes: 2, riders: 8, kills: 8 },
   gatewayOutage: { lanes: 2, riders: 16, passages: 400 },
+  gatewayKill: { lanes: 2, riders: 8, passages: 200, kills: 3 },
   mqttChaos: { lanes: 2, riders: 8, scans: 800 },
   databaseCut: { lanes: 2, riders: 8, passages: 200, cuts: 3 },
   redisCut: { riders: 8, scans: 200, cuts: 2 },
@@ -28,6 +30,7 @@ const FULL: FaultScale = {
   brokerKill: { lanes: 4, riders: 32, scans: 10_000, kills: 5 },
   laneKill: { lanes: 4, riders: 32, kills: 200 },
   gatewayOutage: { lanes: 4, riders: 64, passages: 20_000 },
+  gatewayKill: { lanes: 4, riders: 32, passages: 5000, kills: 20 },
   mqttChaos: { lanes: 4, riders: 32, scans: 5000 },
   databaseCut: { lanes: 4, riders: 32, passages: 5000, cuts: 10 },
   redisCut: { riders: 16, scans: 3000, cuts: 5 },

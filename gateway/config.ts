@@ -46,6 +46,13 @@ export const GatewayConfigSchema = z.object({
   /** An exit with no entry waits this long (from its arrival) for a late entry before it is priced. */
   unpairedExitHoldS: int(0).default(3600),
   sweepIntervalMs: int(0).default(30_000),
+  /**
+   * Cloned tags (docs/tolls.md): one tag read at two sites further apart than a vehicle can drive
+   * at this speed in the time between is two vehicles. 0 turns the rule off.
+   */
+  obuCloneMaxSpeedKmh: int(0).default(250),
+  /** How far two lanes' clocks may disagree: added to the time between two reads of a tag. */
+  obuCloneClockSlackMs: int(0).default(5000),
   /** Largest accepted request body; larger ones are answered BODY_TOO_LARGE. */
   maxBodyBytes: int(1024).default(2 * 1_048_576),
   /** Comment line sent on idle live streams so proxies keep them open. */
@@ -104,6 +111,8 @@ export const GATEWAY_ENV: Record<keyof z.infer<typeof GatewayConfigSchema>, stri
   missingExitTimeoutS: 'TURNPIKE_MISSING_EXIT_TIMEOUT_S',
   unpairedExitHoldS: 'TURNPIKE_UNPAIRED_EXIT_HOLD_S',
   sweepIntervalMs: 'TURNPIKE_SWEEP_INTERVAL_MS',
+  obuCloneMaxSpeedKmh: 'TURNPIKE_OBU_CLONE_MAX_SPEED_KMH',
+  obuCloneClockSlackMs: 'TURNPIKE_OBU_CLONE_CLOCK_SLACK_MS',
   maxBodyBytes: 'TURNPIKE_MAX_BODY_BYTES',
   liveKeepAliveMs: 'TURNPIKE_LIVE_KEEPALIVE_MS',
   laneSilentAfterMs: 'TURNPIKE_LANE_SILENT_AFTER_MS',

@@ -127,8 +127,15 @@ export const TOLL_EXCEPTIONS = {
   MISSING_ENTRY: 'exit lane: the vehicle carries no entry',
   DEVICE_OFFLINE: "one of the lane's devices was offline",
   LOW_CONFIDENCE: 'only plate reads below the confidence threshold',
+  OBU_CLONE_SUSPECTED: 'the tag is deny-listed as cloned: it was read at two sites further apart than a vehicle can drive in the time between',
 } as const;
 export type TollException = keyof typeof TOLL_EXCEPTIONS;
+
+/**
+ * The deny-list reason the gateway gives a vehicle token whose tag it found cloned (docs/tolls.md,
+ * "Cloned tags"): a lane then refuses reads of that tag with OBU_CLONE_SUSPECTED, not DENY_LISTED.
+ */
+export const OBU_CLONE_DENY_REASON = 'OBU_CLONE_SUSPECTED';
 export const TOLL_EXCEPTION_CODES = Object.keys(TOLL_EXCEPTIONS) as TollException[];
 export const TollExceptionCode = z.enum(TOLL_EXCEPTION_CODES as [TollException, ...TollException[]]);
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { IdGenerator } from '../../protocol/ids.js';
+import { lockForTransaction } from '../db/locks.js';
 import { IdempotencyConflictError } from '../errors.js';
 
 /** charge and adjust: a journey's fare; refund: a granted dispute; arrears_repay: a debt repaid. */
@@ -33,6 +34,9 @@ export async function post(trx: Knex.Transaction, ids: IdGenerator, nowMs: numbe
   if (sum !== 0) throw new Error(`posting ${input.idempotencyKey} does not balance: entries sum to ${sum}`);
   if (input.entries.some((entry) => !Number.isSafeInteger(entry.amountMinor))) throw new Error(`posting ${input.idempotencyKey} has a non-integer amount`);
 
+  // Requests carrying one key at once (a client retrying, a user double-clicking) see each other's
+  // posting: without the lock both would find none and the second would fail on the unique key.
+  await lockForTransaction(trx, `posting:${input.idempotencyKey}`);
   const existing = await trx('postings').where({ idempotency_key: input.idempotencyKey }).first();
   if (existing) {
     const entries = await trx('ledger_entries').where({ posting_id: existing.id }).select('account_id', 'amount_minor');

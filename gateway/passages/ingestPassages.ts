@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { PassageBatch, PassageBatchResult, PassageRecord } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
+import { lockForTransaction } from '../db/locks.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { differingFields, passageFromRow, passageToRow } from './passageRecords.js';
 
@@ -53,6 +54,9 @@ export async function storeLaneBatch<P extends { id: string; laneId: string; lan
 ): Promise<IngestOutcome<P>> {
   const receivedAt = ctx.clock.now();
   return inTransaction(ctx.knex, async ({ trx }) => {
+    // One lane's batches one at a time: a batch sent again while the first attempt is still being
+    // stored (a retry after a timeout) must find its passages, not collide with them.
+    await lockForTransaction(trx, `lane:${batch.laneId}`);
     const accepted: string[] = [];
     const rejected: PassageBatchResult['rejected'] = [];
     const reject = (id: string, code: PassageRejection) => rejected.push({ id, code, message: PASSAGE_REJECTIONS[code] });

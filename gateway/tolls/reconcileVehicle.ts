@@ -10,6 +10,7 @@ import { comparePassages } from '../journeys/pairing.js';
 import { planPricedSaves, planVoids, type PassageKey } from '../journeys/reconcilePlan.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
 import { settleFundingStatus } from '../riders/fundingStatus.js';
+import { cloneMarks, notACloneRead } from './detectClones.js';
 import { tollJourneyOf, tollTariffAt } from './tollJourneys.js';
 import { pairTollPassages, passagesOfTrip, type TollPairingPassage } from './tollPairing.js';
 
@@ -47,6 +48,9 @@ function fromRow(row: Record<string, unknown>): WindowPassage {
  * Where it starts: pairing restarts cleanly at the first passage of any trip (nothing before it
  * carries over), so it starts at the first passage of the trip holding the latest linked passage
  * at or before `from`; with none, at the earliest of `from` and the vehicle's unlinked passages.
+ *
+ * Reads attributed to a clone of the vehicle's tag (detectClones.ts) take part in no trip; the
+ * vehicle's reads they conflict with carry OBU_CLONE_SUSPECTED on their trip, for review.
  */
 export async function reconcileVehicle(ctx: GatewayContext, trx: Knex.Transaction, catalog: NetworkCatalog, vehicleTokenId: string, from: PassageKey): Promise<VehicleReconcileResult> {
   await lockForTransaction(trx, `token:${vehicleTokenId}`);
@@ -55,10 +59,14 @@ export async function reconcileVehicle(ctx: GatewayContext, trx: Knex.Transactio
   const rows: Array<Record<string, unknown>> = await trx('toll_passages').where({ vehicle_token_id: vehicleTokenId }).where('passed_at', '>=', start.passedAt).select();
   const window = rows.map(fromRow).filter((passage) => comparePassages(passage, start) >= 0);
   if (window.length === 0) return { changed: [], trustChanges: [] };
+  const marks = await cloneMarks(trx, window.map((passage) => passage.id));
+  const vehicleReads = window
+    .filter((passage) => !marks.cloneReads.has(passage.id))
+    .map((passage) => (marks.conflicted.has(passage.id) && !passage.exceptions.includes('OBU_CLONE_SUSPECTED') ? { ...passage, exceptions: [...passage.exceptions, 'OBU_CLONE_SUSPECTED' as const] } : passage));
 
   const vehicle = await trx('vehicles').where({ token_id: vehicleTokenId }).first('rider_id');
   const riderId = vehicle ? String(vehicle.rider_id) : null;
-  const pairing = pairTollPassages(window, {
+  const pairing = pairTollPassages(vehicleReads, {
     nowMs: now,
     missingExitTimeoutMs: ctx.config.missingExitTimeoutS * 1000,
     unpairedExitHoldMs: ctx.config.unpairedExitHoldS * 1000,
@@ -101,6 +109,7 @@ async function restartPoint(trx: Knex.Transaction, vehicleTokenId: string, from:
     .where({ vehicle_token_id: vehicleTokenId })
     .whereNull('trip_id')
     .whereNot((query) => query.where({ direction: 'entry', action: 'divert' }))
+    .whereNotExists(notACloneRead(trx))
     .orderBy([{ column: 'passed_at' }, { column: 'id' }])
     .first('id', 'passed_at');
   const earliest = unlinked ? { id: String(unlinked.id), passedAt: toNumber(unlinked.passed_at) } : undefined;

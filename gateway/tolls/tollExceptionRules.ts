@@ -20,6 +20,7 @@ export const TOLL_EXCEPTION_RULES: Record<TollException, string> = {
   MISSING_ENTRY: 'maximum toll to the exit for the class (docs/tolls.md, "Missing entry")',
   DEVICE_OFFLINE: 'priced from the reads that were made; flagged',
   LOW_CONFIDENCE: 'priced at the video toll when no tag was read; flagged for review',
+  OBU_CLONE_SUSPECTED: "charged as usual when the read is the registered vehicle's; a read of the same tag by a clone is taken out of the account's trips and listed for review (docs/tolls.md, \"Cloned tags\")",
 };
 
 const NOT_BY_TAG: readonly TollException[] = ['PLATE_ONLY', 'TAG_TAMPERED', 'TAG_UNREGISTERED'];

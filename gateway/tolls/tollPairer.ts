@@ -4,6 +4,7 @@ import { inTransaction } from '../db/unitOfWork.js';
 import { comparePassages } from '../journeys/pairing.js';
 import type { PassageKey } from '../journeys/reconcilePlan.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
+import { detectClones, notACloneRead } from './detectClones.js';
 import { reconcileVehicle } from './reconcileVehicle.js';
 
 const SWEEP_BATCH = 500;
@@ -15,22 +16,29 @@ const SWEEP_BATCH = 500;
 export class TollPairer {
   constructor(private readonly ctx: GatewayContext) {}
 
-  /** Re-pair each vehicle from its earliest given passage onwards. */
+  /**
+   * Look for a clone of each vehicle's tag around the given passages (detectClones.ts), then
+   * re-pair the vehicle from its earliest given passage onwards (or from the earliest read whose
+   * attribution changed, if earlier).
+   */
   async pairVehicles(passages: ReadonlyArray<PassageKey & { vehicleTokenId: string | null }>, catalog?: NetworkCatalog): Promise<{ vehicles: number; failed: number }> {
-    const earliest = new Map<string, PassageKey>();
+    const spans = new Map<string, { from: PassageKey; latestMs: number }>();
     for (const passage of passages) {
       if (!passage.vehicleTokenId) continue;
-      const known = earliest.get(passage.vehicleTokenId);
-      if (!known || comparePassages(passage, known) < 0) earliest.set(passage.vehicleTokenId, { id: passage.id, passedAt: passage.passedAt });
+      const known = spans.get(passage.vehicleTokenId);
+      const from = !known || comparePassages(passage, known.from) < 0 ? { id: passage.id, passedAt: passage.passedAt } : known.from;
+      spans.set(passage.vehicleTokenId, { from, latestMs: Math.max(known?.latestMs ?? passage.passedAt, passage.passedAt) });
     }
-    if (earliest.size === 0) return { vehicles: 0, failed: 0 };
+    if (spans.size === 0) return { vehicles: 0, failed: 0 };
     const network = catalog ?? (await this.ctx.catalog.current());
     let failed = 0;
-    for (const [vehicleTokenId, from] of earliest) {
+    for (const [vehicleTokenId, span] of spans) {
       try {
         await inTransaction(this.ctx.knex, async (unit) => {
+          const clones = await detectClones(this.ctx, unit.trx, network, vehicleTokenId, { fromMs: span.from.passedAt, toMs: span.latestMs });
+          const from = clones.changedFrom && comparePassages(clones.changedFrom, span.from) < 0 ? clones.changedFrom : span.from;
           const result = await reconcileVehicle(this.ctx, unit.trx, network, vehicleTokenId, from);
-          publishAfterCommit(this.ctx, unit, result.trustChanges);
+          publishAfterCommit(this.ctx, unit, [...clones.trustChanges, ...result.trustChanges]);
           for (const { journey, postedMinor } of result.changed) unit.afterCommit(() => this.ctx.live.publish('journey', { ...journey, postedMinor }));
         });
       } catch {
@@ -38,7 +46,7 @@ export class TollPairer {
         this.ctx.metrics.increment('tolls.pairing_failed');
       }
     }
-    return { vehicles: earliest.size, failed };
+    return { vehicles: spans.size, failed };
   }
 
   /**
@@ -61,6 +69,7 @@ export class TollPairer {
       .whereNull('trip_id')
       .whereNotNull('vehicle_token_id')
       .whereNot((query) => query.where({ direction: 'entry', action: 'divert' }))
+      .whereNotExists(notACloneRead(knex))
       .where((query) => query.whereNot('direction', 'exit').orWhere('received_at', '<=', now - config.unpairedExitHoldS * 1000))
       .limit(SWEEP_BATCH)
       .select('id', 'vehicle_token_id', 'passed_at');

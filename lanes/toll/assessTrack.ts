@@ -1,4 +1,4 @@
-import { normalisePlate, TOLL_EXCEPTION_CODES, type PlateRead, type TollException } from '../../protocol/toll.js';
+import { normalisePlate, OBU_CLONE_DENY_REASON, TOLL_EXCEPTION_CODES, type PlateRead, type TollException } from '../../protocol/toll.js';
 import type { RegisteredVehicle, TrustCopy } from '../trust/trustCopy.js';
 import { confidentPlate, evidencePlate, type VehicleTrack } from './vehicleTrack.js';
 
@@ -40,8 +40,13 @@ export function assessTrack(track: VehicleTrack, trust: TrustCopy, options: Asse
     if (!confident) exceptions.add('LOW_CONFIDENCE');
     else if (!byPlate) exceptions.add('PLATE_UNREGISTERED');
   }
-  // "Deny-listed tag or plate": either account being on the deny list is enough.
-  if ([byTag, byPlate].some((candidate) => candidate && trust.isDenied(candidate.tokenId))) exceptions.add('DENY_LISTED');
+  // "Deny-listed tag or plate": either account being on the deny list is enough. A token denied
+  // because its tag was cloned refuses the tag, with its own code; its plate alone still passes.
+  const tagReason = byTag && trust.denyReason(byTag.tokenId);
+  const plateReason = byPlate && trust.denyReason(byPlate.tokenId);
+  if (tagReason === OBU_CLONE_DENY_REASON) exceptions.add('OBU_CLONE_SUSPECTED');
+  else if (tagReason) exceptions.add('DENY_LISTED');
+  if (plateReason && plateReason !== OBU_CLONE_DENY_REASON) exceptions.add('DENY_LISTED');
   return {
     vehicle,
     exceptions: TOLL_EXCEPTION_CODES.filter((code) => exceptions.has(code)),
@@ -50,8 +55,8 @@ export function assessTrack(track: VehicleTrack, trust: TrustCopy, options: Asse
   };
 }
 
-/** Exceptions for which a barrier stays down: the driver is sent to the attendant lane. */
-export const REFUSED_AT_BARRIER: readonly TollException[] = ['DENY_LISTED', 'TAG_TAMPERED', 'TAG_UNREGISTERED'];
+/** Exceptions for which a barrier stays down, the first found being the reason shown: the driver is sent to the attendant lane. */
+export const REFUSED_AT_BARRIER: readonly TollException[] = ['OBU_CLONE_SUSPECTED', 'DENY_LISTED', 'TAG_TAMPERED', 'TAG_UNREGISTERED'];
 
 export function refusedAtBarrier(assessment: TrackAssessment): TollException | undefined {
   return REFUSED_AT_BARRIER.find((code) => assessment.exceptions.includes(code));

@@ -5,6 +5,7 @@ const REFUSAL_TEXT: Partial<Record<TollException, string>> = {
   DENY_LISTED: 'Account blocked',
   TAG_TAMPERED: 'Tag not valid',
   TAG_UNREGISTERED: 'Tag not registered',
+  OBU_CLONE_SUSPECTED: 'Tag blocked',
 };
 
 export function liftLines(plate: string | undefined, vehicleClass: string): string[] {

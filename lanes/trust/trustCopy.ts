@@ -64,6 +64,11 @@ export class TrustCopy {
     return this.denied.has(tokenId);
   }
 
+  /** Why a token is on the deny list (the gateway's reason, e.g. ARREARS), or undefined. */
+  denyReason(tokenId: string): string | undefined {
+    return this.denied.get(tokenId);
+  }
+
   vehicleOfTag(tagId: string): RegisteredVehicle | undefined {
     return this.vehicleByTag.get(tagId);
   }

@@ -25,6 +25,8 @@ export interface TollTrafficOptions {
   vehiclesPerMinute: number;
   /** Driving time between two consecutive sites. Default 1000..3000 ms. */
   hopMs?: { min: number; max: number };
+  /** How long a vehicle stays off the road after a trip before it can start another. Default 0. */
+  restMs?: number;
   mix?: Partial<Record<TripKind, number>>;
   misreads?: Partial<TollMisreads>;
   /** Now and then one camera loses power for a while. null: never. */
@@ -112,10 +114,12 @@ export class TollTraffic extends EventEmitter {
       return undefined;
     }
     this.counters.tripsStarted++;
-    const trip = this.drive(vehicle, this.plan(kind ?? weighted(this.random, { ...DEFAULT_MIX, ...this.options.mix }))).finally(() => {
-      this.idle.push(vehicle);
-      this.trips.delete(trip);
-    });
+    const trip = this.drive(vehicle, this.plan(kind ?? weighted(this.random, { ...DEFAULT_MIX, ...this.options.mix })))
+      .then(() => (this.options.restMs ? this.sleep(this.options.restMs) : undefined))
+      .finally(() => {
+        this.idle.push(vehicle);
+        this.trips.delete(trip);
+      });
     this.trips.add(trip);
     return trip;
   }

@@ -24,7 +24,7 @@ describe('the gateway unreachable from every lane', function () {
     traffic.start();
     while (traffic.confirmed.length < size.passages) await sleep(100);
     await traffic.stop();
-    const during = await rig.gateway.knex('passages').whereIn('lane_id', ids).count({ n: '*' }).first();
+    const during = await rig.knex('passages').whereIn('lane_id', ids).count({ n: '*' }).first();
     assert.equal(Number(during?.n ?? 0), 0, 'a passage reached the gateway through a refusing proxy');
 
     const healedAt = Date.now();
@@ -35,7 +35,7 @@ describe('the gateway unreachable from every lane', function () {
 
     // In order per lane: the gateway received each lane's passages in lane sequence order.
     for (const laneId of ids) {
-      const rows = await rig.gateway.knex('passages').where({ lane_id: laneId }).orderBy('lane_seq').select('lane_seq', 'received_at');
+      const rows = await rig.knex('passages').where({ lane_id: laneId }).orderBy('lane_seq').select('lane_seq', 'received_at');
       for (let index = 1; index < rows.length; index++) {
         assert.ok(Number(rows[index].received_at) >= Number(rows[index - 1].received_at), `lane ${laneId}: seq ${rows[index].lane_seq} arrived before seq ${rows[index - 1].lane_seq}`);
       }

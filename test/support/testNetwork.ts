@@ -74,6 +74,9 @@ export class TestNetwork {
         sqliteFile: join(this.dir.path, 'gateway.sqlite'),
         sweepIntervalMs: 0,
         passwordCostLog2: 10,
+        // Simulated vehicles cross the demo road in milliseconds here, faster than any car could:
+        // the cloned-tag rule is off unless a test sets a speed limit for its own pace.
+        obuCloneMaxSpeedKmh: 0,
         ...options.gateway,
       }),
       redisUrl: services.redisUrl,

@@ -22,7 +22,7 @@ async function pairingSettled(rig: FaultRig, timeoutMs: number, untilNone: boole
   let last = -1;
   let stableSince = Date.now();
   while (Date.now() < deadline) {
-    const row = await rig.gateway.knex('passages').whereIn('lane_id', rig.sites.map((site) => site.id)).whereNull('journey_id').count({ n: '*' }).first();
+    const row = await rig.knex('passages').whereIn('lane_id', rig.sites.map((site) => site.id)).whereNull('journey_id').count({ n: '*' }).first();
     const count = Number(row?.n ?? 0);
     if (untilNone) {
       if (count === 0) return;
@@ -41,7 +41,7 @@ async function pairingSettled(rig: FaultRig, timeoutMs: number, untilNone: boole
 export async function settleAndCheck(rig: FaultRig, traffic: RiderTraffic, label: string, extra: Record<string, unknown> = {}, options: { allPaired?: boolean } = {}): Promise<CheckReport> {
   const drained = await rig.drained(90_000);
   await pairingSettled(rig, 20_000, options.allPaired ?? false);
-  const report = await checkPassages({ lanes: rig.lanes, knex: rig.gateway.knex, opened: traffic.opened, confirmedByDevices: traffic.confirmed });
+  const report = await checkPassages({ lanes: rig.lanes, knex: rig.knex, opened: traffic.opened, confirmedByDevices: traffic.confirmed });
   console.log(`      ${label} [seed ${seed}, ${scale.name}]: ${JSON.stringify({ ...extra, drained, ...report.numbers, scans: traffic.counters.scansSent, answered: traffic.counters.scansAnswered, outcomes: traffic.counters.outcomes })}`);
   if (report.violations.length > 0) console.log(report.violations.slice(0, 50).map((line) => `        ${line}`).join('\n'));
   assert.deepEqual(report.violations, [], `${report.violations.length} violations (seed ${seed})`);

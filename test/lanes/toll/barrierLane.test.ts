@@ -57,6 +57,7 @@ describe('toll lane at a barrier plaza', function () {
     ['deny-listed', (gw: FakeGateway, vehicle: TestVehicle) => (registerVehicle(gw, vehicle), gw.addTrustChange({ kind: 'deny.add', at: Date.now(), tokenId: vehicle.tokenId, reason: 'ARREARS' })), 'DENY_LISTED', 'Account blocked'],
     ['tampered', (gw: FakeGateway, vehicle: TestVehicle) => registerVehicle(gw, vehicle), 'TAG_TAMPERED', 'Tag not valid'],
     ['unregistered', () => {}, 'TAG_UNREGISTERED', 'Tag not registered'],
+    ['cloned', (gw: FakeGateway, vehicle: TestVehicle) => (registerVehicle(gw, vehicle), gw.addTrustChange({ kind: 'deny.add', at: Date.now(), tokenId: vehicle.tokenId, reason: 'OBU_CLONE_SUSPECTED' })), 'OBU_CLONE_SUSPECTED', 'Tag blocked'],
   ] as const) {
     it(`when a ${what} tag is read at a barrier, then the barrier stays down, the display tells the driver, and the event is recorded as a divert with ${code}`, async () => {
       const vehicle = testVehicle();
@@ -88,6 +89,18 @@ describe('toll lane at a barrier plaza', function () {
     const divert = await passageOf(gateway, (passage) => passage.plate === blocked.plate, 'the blocked plate');
     assert.deepEqual([divert.action, divert.exceptions], ['divert', ['PLATE_ONLY', 'DENY_LISTED']]);
     assert.equal(devices.barrierCommands.filter((command) => command.action === 'lift').length, 1);
+  });
+
+  it('when a vehicle is deny-listed because its tag was cloned, then its plate alone still lifts the barrier (video toll): the tag is what is refused', async () => {
+    const vehicle = testVehicle();
+    registerVehicle(gateway, vehicle);
+    gateway.addTrustChange({ kind: 'deny.add', at: Date.now(), tokenId: vehicle.tokenId, reason: 'OBU_CLONE_SUSPECTED' });
+    const { devices } = await plaza();
+    await devices.plate('1', vehicle.plate);
+    const lift = await devices.waitForBarrier((command) => command.action === 'lift', 'the lift on the plate');
+    await devices.driveOver('1');
+    const video = await passageOf(gateway, (passage) => passage.plate === vehicle.plate, 'the video toll');
+    assert.deepEqual([video.id, video.action, video.exceptions, video.tokenId], [lift.decisionId, 'lift', ['PLATE_ONLY'], vehicle.tokenId]);
   });
 
   it('when a tag without an entry is read at an exit lane, then MISSING_ENTRY; a tag with its entry carries it to the passage', async () => {
