@@ -45,6 +45,10 @@ export const BenchConfigSchema = z.object({
   tollMeasureS: int(1).default(10),
   /** Vehicles flooded through one gantry lane controller (gantry_reads_per_s). */
   gantryVehicles: int(100).default(20_000),
+  /** Journeys seeded into PostgreSQL (schema bench_reports, reused while it holds this count) for report_10m_ms; 0 skips the phase. */
+  reportJourneys: z.coerce.number().int().min(0).default(10_000_000),
+  /** Timed requests of each report in that phase (after two warm-up requests). */
+  reportRequests: int(1).default(20),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -72,6 +76,8 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   tollWarmupS: 'BENCH_TOLL_WARMUP_S',
   tollMeasureS: 'BENCH_TOLL_MEASURE_S',
   gantryVehicles: 'BENCH_GANTRY_VEHICLES',
+  reportJourneys: 'BENCH_REPORT_JOURNEYS',
+  reportRequests: 'BENCH_REPORT_REQUESTS',
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {

@@ -14,12 +14,14 @@ import { Traffic } from '../simulator/scenario/traffic.js';
 /**
  * `npx tsx docs/screenshots.ts`: runs the demo network (as `npm start` does, but on free ports
  * and in a temporary folder) with riders for TRAFFIC_MS, then saves docs/images/live.png, the
- * live page mid-traffic, for README.md and the docs. Needs Chromium at CHROMIUM.
+ * live page mid-traffic, and docs/images/report-revenue.png, the metro's revenue by station so far
+ * today, for README.md and the docs. Needs Chromium at CHROMIUM.
  */
 const TRAFFIC_MS = 20_000;
 const VIEWPORT = { width: 1400, height: 900 };
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), 'images', 'live.png');
+const REPORT_OUTPUT = join(dirname(fileURLToPath(import.meta.url)), 'images', 'report-revenue.png');
 
 /** Flags for a headless Chromium on a machine without outside network access. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -53,6 +55,10 @@ try {
   mkdirSync(dirname(OUTPUT), { recursive: true });
   await page.screenshot({ path: OUTPUT });
   console.log(`wrote ${OUTPUT} (${JSON.stringify(traffic.counters)})`);
+  const report = await browser.newPage();
+  await report.goto(`${network.gateway.url}/console/reports/revenue?operator=metro&groupBy=station`);
+  await report.screenshot({ path: REPORT_OUTPUT, fullPage: true });
+  console.log(`wrote ${REPORT_OUTPUT}`);
 } finally {
   await browser.close();
   await traffic?.close();

@@ -78,6 +78,8 @@ export class LaneController {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: LaneLogger;
+  /** When `counters` started from zero: a lane report names it so the gateway sees a restart. */
+  private readonly countersSince: number;
   private validator: RideCodeValidator;
   private running: Running | undefined;
   /** Kept until the very end of close(), so that decisions still in flight get their commands out. */
@@ -88,6 +90,7 @@ export class LaneController {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? uuidv7;
     this.logger = options.logger ?? jsonLogger({ lane: options.config.siteId });
+    this.countersSince = this.clock.now();
     this.validator = new RideCodeValidator(this.trust, this.config);
   }
 
@@ -298,6 +301,8 @@ export class LaneController {
       decisions: { opened: stats.decisions.opened, denied: stats.decisions.denied, passed: stats.decisions.passed, timedOut: stats.decisions.timedOut },
       invalidMessages: stats.invalidMessages,
       hotStoreDegraded: stats.hotStoreDegraded,
+      deniedByReason: stats.deniedByReason,
+      countersSince: this.countersSince,
     };
   }
 

@@ -113,5 +113,16 @@ export const LaneReport = z.object({
   decisions: z.object({ opened: z.number().int(), denied: z.number().int(), passed: z.number().int(), timedOut: z.number().int() }),
   invalidMessages: z.number().int().nonnegative(),
   hotStoreDegraded: z.boolean(),
+  /**
+   * Denials by deny reason (protocol/denyReasons.ts, and the toll lanes' refusals) since
+   * countersSince. Optional: a lane that sends neither is still a valid lane; the gateway counts the
+   * growth between a lane's reports into its deny-reason report, and all of it after a restart.
+   */
+  deniedByReason: z
+    .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.number().int().nonnegative())
+    .refine((counts) => Object.keys(counts).length <= 64, 'at most 64 deny reasons')
+    .optional(),
+  /** When the lane's counters started (its start time, lane clock): a new value means they restarted from zero. */
+  countersSince: z.number().int().nonnegative().optional(),
 });
 export type LaneReport = z.infer<typeof LaneReport>;

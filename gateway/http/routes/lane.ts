@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../protocol/laneApi.js';
 import { TollPassageBatch } from '../../../protocol/toll.js';
 import type { GatewayContext } from '../../context.js';
+import { inTransaction } from '../../db/unitOfWork.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
 import { saveLaneReport } from '../../lanes/laneReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
+import { rollUpLaneDenials } from '../../reports/laneDenials.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
 import { trustChangesSince } from '../../trust/trustLog.js';
@@ -48,7 +50,11 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
   router.post('/status', async (request, response) => {
     const report = parseInput(LaneReport, request.body);
     requireOwnLane(response, [report.laneId]);
-    await saveLaneReport(ctx.knex, report, ctx.clock.now());
+    const now = ctx.clock.now();
+    await inTransaction(ctx.knex, async ({ trx }) => {
+      await saveLaneReport(trx, report, now);
+      await rollUpLaneDenials(ctx, trx, report, now);
+    });
     ctx.live.publish('lane', { ...report, source: 'report' });
     response.status(204).end();
   });
