@@ -54,6 +54,10 @@ export const BenchConfigSchema = z.object({
   faultScanRatePerS: int(1).default(200),
   /** Seed of the kill schedule (when each kill falls, how long the broker stays dead). */
   faultSeed: z.coerce.number().int().min(0).default(7),
+  /** Journeys seeded into PostgreSQL (schema bench_reports, reused while it holds this count) for report_10m_ms; 0 skips the phase. */
+  reportJourneys: z.coerce.number().int().min(0).default(10_000_000),
+  /** Timed requests of each report in that phase (after two warm-up requests). */
+  reportRequests: int(1).default(20),
   /** Extra node arguments for the server process, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof". */
   serverNodeArgs: z.string().default(''),
 });
@@ -84,6 +88,8 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   faultKills: 'BENCH_FAULT_KILLS',
   faultScanRatePerS: 'BENCH_FAULT_SCAN_RATE_PER_S',
   faultSeed: 'BENCH_FAULT_SEED',
+  reportJourneys: 'BENCH_REPORT_JOURNEYS',
+  reportRequests: 'BENCH_REPORT_REQUESTS',
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {

@@ -17,6 +17,7 @@ import { LaneDecisionTimes } from './laneDecisionTimes.js';
 import { LiveStream } from './liveStream.js';
 import { describeMachine } from './machine.js';
 import { measurePricing, type PricingResult } from './pricingThroughput.js';
+import { measureReportScale, type ReportScaleResult } from './reportScale.js';
 import { BenchMosquitto } from './mosquitto.js';
 import { formatTable, writeResults, type BenchResults } from './report.js';
 import { enrolBenchRiders, RiderPool } from './riderPool.js';
@@ -32,7 +33,8 @@ import { BENCH_TOLL_GANTRY, BENCH_TOLL_PLAZAS, BENCH_TOLL_SITES, seedFleetTrust 
 /**
  * `npm run bench`: the gate's latency and throughput on this machine (docs/operations.md,
  * "Benchmark"). Phases, in order: offline validations on one core (nothing else running); journeys
- * priced per second on PostgreSQL, then SQLite (pricingThroughput.ts); then a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
+ * priced per second on PostgreSQL, then SQLite (pricingThroughput.ts); the daily revenue report over
+ * ten million journeys in PostgreSQL (reportScale.ts); then a private Mosquitto, the gateway in one child process and ten lane controllers in another (as
  * they run in service), and 40 simulated turnstiles here: decoded-text scans under load (passages timed to their charge meanwhile), then
  * camera frames, then scans while Mosquitto is SIGKILLed and restarted (brokerFaultLoad.ts), then the toll lanes. Shutdown: live
  * stream, turnstiles, server process, Mosquitto, temporary files.
@@ -113,6 +115,17 @@ try {
   say(`  PostgreSQL: ${pricing.journeysPricedPerS} journeys/s (${pricing.journeys} journeys, ${pricing.batches} batches of ${pricing.meanBatch} passages on average, ${pricing.queriesPerJourney} queries per journey, one by one ${JSON.stringify(pricing.oneByOne)})`);
   const pricingSqlite = await measurePricing(pricingOptions);
   say(`  SQLite: ${pricingSqlite.journeysPricedPerS} journeys/s (${pricingSqlite.queriesPerJourney} queries per journey)`);
+
+  say(`reports: the daily revenue report over a month of ${config.reportJourneys.toLocaleString('en-US')} journeys in PostgreSQL ${redactUrl(config.databaseUrl)}, through the gateway's HTTP API`);
+  const reportScale: ReportScaleResult = config.reportJourneys === 0
+    ? { skipped: 'BENCH_REPORT_JOURNEYS=0' }
+    : await measureReportScale({ databaseUrl: config.databaseUrl, journeys: config.reportJourneys, requests: config.reportRequests, log: say });
+  if (reportScale.skipped !== undefined) say(`  skipped: ${reportScale.skipped}`);
+  else {
+    say(`  ${reportScale.reusedSeed ? 'seeded schema reused' : `seeded in ${round(reportScale.seedMs / 1000, 1)} s, rollups rebuilt in ${round(reportScale.rebuildMs / 1000, 1)} s`}; ${reportScale.rollupRows} journey rollup rows`);
+    say(`  daily revenue report ${JSON.stringify(reportScale.dailyRevenueMs)} ms; the same as a raw group-by over the journeys table: ${reportScale.rawGroupByMs} ms; traffic by station ${JSON.stringify(reportScale.trafficByStationMs)} ms`);
+  }
+  const reportFigure = reportScale.skipped === undefined ? reportScale.dailyRevenueMs.p50 : null;
 
   await mosquitto.start();
   const nodeArgs = config.serverNodeArgs.split(' ').filter(Boolean);
@@ -202,6 +215,7 @@ try {
     obu_to_barrier_p99_ms: barrierFigures.p99,
     gantry_reads_per_s: gantry.passagesPerS,
     scan_to_command_p99_under_faults_ms: faultFigures.p99,
+    report_10m_ms: reportFigure,
     machine,
     samples: {
       scan_to_command_p50_ms: scans.n,
@@ -213,6 +227,7 @@ try {
       obu_to_barrier_p99_ms: barrierFigures.n,
       gantry_reads_per_s: gantry.vehicles,
       scan_to_command_p99_under_faults_ms: faultFigures.n,
+      report_10m_ms: reportScale.skipped === undefined ? reportScale.dailyRevenueMs.n : 0,
     },
     measuredAt: new Date().toISOString(),
     scanLoad: {
@@ -295,6 +310,7 @@ try {
           failures: underFaults.tally.failures,
         }
       : { skipped: 'BENCH_FAULT_KILLS=0' },
+    reports: { measured: 'GET /api/operators/metro/reports/revenue?groupBy=day over 30 business days, p50 of the timed requests, gateway in process on the seeded schema', ...reportScale },
   };
   writeResults(RESULTS_FILE, results);
   console.log(`\n${formatTable(results)}\n`);
@@ -302,6 +318,7 @@ try {
   console.log(`frames: ${frames.unreadable} of ${frameFigures.n} unreadable (FRAME_UNREADABLE, included in frame_to_command_p99_ms; readable only: p99 ${summarise(frames.readableLatenciesMs).p99} ms)`);
   console.log(`CPU during the scan load, percent of one core: ${cpuText} (machine ${cpuLoad.machinePercentOfAllCores}% of all cores busy)`);
   console.log(`journeys priced: PostgreSQL ${pricing.journeysPricedPerS}/s, SQLite ${pricingSqlite.journeysPricedPerS}/s (${pricing.journeys} journeys)`);
+  if (reportScale.skipped === undefined) console.log(`daily revenue report over ${reportScale.journeys.toLocaleString('en-US')} journeys: p50 ${reportScale.dailyRevenueMs.p50} ms, max ${reportScale.dailyRevenueMs.max} ms (a raw group-by: ${reportScale.rawGroupByMs} ms)`);
   console.log(`passage to charge: measured during the scan load over ${charges.n} journeys; ${journeys.outstanding} not charged in time`);
   console.log(`written to ${RESULTS_FILE}`);
 } catch (error) {

@@ -20,6 +20,7 @@ import { LaneFeed } from './live/laneFeed.js';
 import { LiveHub } from './live/liveHub.js';
 import { Metrics } from './metrics.js';
 import { NetworkCatalogCache } from './network/catalogCache.js';
+import { rebuildRollups } from './reports/rebuildRollups.js';
 import { TollPairer } from './tolls/tollPairer.js';
 import { TrustPublisher } from './trust/trustPublisher.js';
 
@@ -105,6 +106,8 @@ export class Gateway {
         await this.knexInstance.migrate.latest();
       }
       if (this.config.seedDemoNetwork) await seedDemoNetwork(this.knexInstance);
+      // Rollups never built (a database from before reports) or built for other business days.
+      await rebuildRollups(this.knexInstance, this.config, { nowMs: this.clock.now(), onlyIfStale: true });
       if (!this.mqttClient && this.config.mqttUrl) {
         const credentials = this.config.mqttSecret ? credentialsOf(this.config.mqttSecret, { role: 'gateway' }) : {};
         this.mqttClient = await connectMqtt(this.config.mqttUrl, { clientId: `turnpike-gateway-${this.ids().slice(-12)}`, ...credentials });

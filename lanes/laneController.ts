@@ -81,6 +81,8 @@ export class LaneController {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: LaneLogger;
+  /** When `counters` started from zero: a lane report names it so the gateway sees a restart. */
+  private readonly countersSince: number;
   private validator: RideCodeValidator;
   private running: Running | undefined;
   /** Kept until the very end of close(), so that decisions still in flight get their commands out. */
@@ -91,6 +93,7 @@ export class LaneController {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? uuidv7;
     this.logger = options.logger ?? jsonLogger({ lane: options.config.siteId });
+    this.countersSince = this.clock.now();
     this.validator = new RideCodeValidator(this.trust, this.config);
   }
 
@@ -323,6 +326,8 @@ export class LaneController {
         lastSeenAt: device.lastSeenAt,
         ...(device.lastFault ? { lastFault: device.lastFault } : {}),
       })),
+      deniedByReason: stats.deniedByReason,
+      countersSince: this.countersSince,
     };
   }
 

@@ -144,5 +144,16 @@ export const LaneReport = z.object({
   activity: LaneActivity.optional(),
   /** The devices the lane has heard from (absent from lanes before it was added). */
   devices: z.array(LaneDeviceReport).max(MAX_REPORTED_DEVICES).optional(),
+  /**
+   * Denials by deny reason (protocol/denyReasons.ts, and the toll lanes' refusals) since
+   * countersSince. Optional: a lane that sends neither is still a valid lane; the gateway counts the
+   * growth between a lane's reports into its deny-reason report, and all of it after a restart.
+   */
+  deniedByReason: z
+    .record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.number().int().nonnegative())
+    .refine((counts) => Object.keys(counts).length <= 64, 'at most 64 deny reasons')
+    .optional(),
+  /** When the lane's counters started (its start time, lane clock): a new value means they restarted from zero. */
+  countersSince: z.number().int().nonnegative().optional(),
 });
 export type LaneReport = z.infer<typeof LaneReport>;

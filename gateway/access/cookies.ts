@@ -11,9 +11,13 @@ export function cookieOf(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** HttpOnly (no script reads it) and SameSite=Strict (no other site's page sends it). */
-export function setSessionCookie(response: Response, token: string, expiresAt: number, secure: boolean): void {
-  response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(expiresAt) });
+/**
+ * HttpOnly (no script reads it) and SameSite=Strict (no other site's page sends it). Its lifetime
+ * is given as Max-Age, relative to now, so a browser whose clock differs from the gateway's keeps it
+ * as long; the gateway checks the session's own expiry on every request anyway.
+ */
+export function setSessionCookie(response: Response, token: string, expiresAt: number, now: number, secure: boolean): void {
+  response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: Math.max(0, expiresAt - now) });
 }
 
 export function clearSessionCookie(response: Response, secure: boolean): void {

@@ -71,7 +71,7 @@ export function loginPages(ctx: GatewayContext): Router {
       if (!fromThisSite(request)) return sendPage(response, loginPage(audience, next, 'This form was sent from another site.'), 403);
       try {
         const session = await logIn(ctx, { kind: audience, name: String(request.body?.name ?? ''), password: String(request.body?.password ?? ''), source: clientSourceOf(request) });
-        setSessionCookie(response, session.token, session.expiresAt, ctx.config.secureCookies);
+        setSessionCookie(response, session.token, session.expiresAt, ctx.clock.now(), ctx.config.secureCookies);
         response.redirect(303, next);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;

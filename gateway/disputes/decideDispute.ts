@@ -6,6 +6,7 @@ import { inTransaction } from '../db/unitOfWork.js';
 import { GatewayError } from '../errors.js';
 import { postFunded } from '../funding/postFunded.js';
 import { loadChargeLines } from '../receipts/chargeLines.js';
+import { recordJourneyRefund } from '../reports/journeyRefund.js';
 import { requireRider } from '../riders/riderRecords.js';
 import { refundableMinor, requireDispute, type Dispute } from './disputeRecords.js';
 
@@ -58,6 +59,8 @@ export async function decideDispute(ctx: GatewayContext, disputeId: string, requ
     });
     await trx('disputes').where({ id: dispute.id }).update({ state: 'granted', granted_minor: amountMinor, decision_note: request.note ?? null, refund_posting_id: posting.id, decided_at: now });
     publishAfterCommit(ctx, unit, await runArrearsCycle(ctx, trx, now, 'rider', rider.id, 'refund'));
-    return requireDispute(trx, dispute.id);
+    const granted = await requireDispute(trx, dispute.id);
+    if (charge.journeyId) await recordJourneyRefund(ctx, trx, charge.journeyId, amountMinor);
+    return granted;
   });
 }

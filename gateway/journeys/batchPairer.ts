@@ -4,6 +4,9 @@ import { inTransaction } from '../db/unitOfWork.js';
 import { accountId } from '../ledger/accounts.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
 import { monthOf } from '../funding/familyPayer.js';
+import { BusinessSlots } from '../reports/businessSlots.js';
+import { loadJourneyFacts, rollUpJourney } from '../reports/journeyRollup.js';
+import { RollupDelta } from '../reports/rollupDelta.js';
 import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges, type BatchFamilyPayer } from './batchCharges.js';
 import { loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinks, loadFamilySpent, loadJourneysById, loadPaidByAccount, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
 import { targetChargeMinor } from './chargeJourney.js';
@@ -96,14 +99,14 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const ledger = emptyLedgerWrites();
     const journeyRows: Array<Record<string, unknown>> = [];
     const links: TokenPlan['links'] = [];
-    const changed: Array<{ journey: Journey; postedMinor: number }> = [];
+    const changed: Array<{ journey: Journey; postedMinor: number; exists: boolean }> = [];
     for (const plan of plans) {
       const { riderId, currency } = plan.owner;
       const charges = new RiderCharges(ctx, now, plan.owner, balances, charged, existingKeys, debtors.get(riderId) ?? { open: [], tokens: [] }, payers.get(riderId), paidByJourney);
       try {
-        const saved = plan.saves.map(({ journey }) => {
+        const saved = plan.saves.map(({ journey, exists }) => {
           const postedMinor = charges.charge(journey);
-          return { journey: { ...journey, chargedMinor: journey.chargedMinor + postedMinor }, postedMinor };
+          return { journey: { ...journey, chargedMinor: journey.chargedMinor + postedMinor }, postedMinor, exists };
         });
         if (saved.some((item) => item.postedMinor !== 0)) charges.settle();
         charges.commit();
@@ -118,6 +121,8 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
       }
     }
 
+    // The rows' rollup facts before they change: the rollups move by the difference (gateway/reports).
+    const before = await loadJourneyFacts(trx, changed.filter((item) => item.exists).map((item) => item.journey.id));
     if (ledger.accounts.size) await trx('accounts').insert([...ledger.accounts.values()]).onConflict('id').ignore();
     for (const part of chunks(journeyRows, 200)) await trx('journeys').insert(part).onConflict('id').merge();
     await updateTextColumn(trx, 'passages', 'journey_id', links);
@@ -126,6 +131,10 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     for (const part of chunks(ledger.arrears)) await trx('arrears').insert(part);
     for (const part of chunks(ledger.arrearsEvents)) await trx('arrears_events').insert(part);
     for (const part of chunks(ledger.payerNotices)) await trx('payer_notices').insert(part).onConflict(['posting_id', 'payer_rider_id']).ignore();
+    const rollups = new RollupDelta();
+    const slots = BusinessSlots.of(ctx.config);
+    for (const { journey } of changed) rollUpJourney(rollups, slots, before.get(journey.id), journey);
+    await rollups.write(trx);
     for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
     return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)) };
   });

@@ -3,6 +3,9 @@ import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
 import { postFunded } from '../funding/postFunded.js';
 import { operatorHoldsForJourney } from '../ledger/netCharged.js';
+import { BusinessSlots } from '../reports/businessSlots.js';
+import { loadJourneyFacts, rollUpJourney } from '../reports/journeyRollup.js';
+import type { RollupDelta } from '../reports/rollupDelta.js';
 import { requireRider } from '../riders/riderRecords.js';
 import { journeyToRow, type Journey } from './journeyRecords.js';
 
@@ -44,11 +47,17 @@ export async function chargeJourney(ctx: GatewayContext, trx: Knex.Transaction, 
   return amountMinor;
 }
 
-/** Charge (chargeJourney) and store a journey as pairing decided it: inserted when new, updated when it exists. */
-export async function saveCharged(ctx: GatewayContext, trx: Knex.Transaction, now: number, journey: Journey, exists: boolean): Promise<{ journey: Journey; postedMinor: number }> {
+/**
+ * Charge (chargeJourney) and store a journey as pairing decided it: inserted when new, updated
+ * when it exists. Its change to the report rollups is added to `rollups`, which the caller writes
+ * last in the same transaction.
+ */
+export async function saveCharged(ctx: GatewayContext, trx: Knex.Transaction, now: number, journey: Journey, exists: boolean, rollups: RollupDelta): Promise<{ journey: Journey; postedMinor: number }> {
   const postedMinor = await chargeJourney(ctx, trx, now, journey);
   const saved = { ...journey, chargedMinor: journey.chargedMinor + postedMinor };
+  const before = exists ? (await loadJourneyFacts(trx, [saved.id])).get(saved.id) : undefined;
   if (exists) await trx('journeys').where({ id: saved.id }).update(journeyToRow(saved, now));
   else await trx('journeys').insert(journeyToRow(saved, now));
+  rollUpJourney(rollups, BusinessSlots.of(ctx.config), before, saved);
   return { journey: saved, postedMinor };
 }

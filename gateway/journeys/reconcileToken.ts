@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
 import { toNumber } from '../db/rows.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
+import { RollupDelta } from '../reports/rollupDelta.js';
 import { settleFundingStatus } from '../riders/fundingStatus.js';
 import { riderIdOfToken } from '../riders/riderRecords.js';
 import { saveCharged } from './chargeJourney.js';
@@ -44,14 +45,16 @@ export async function reconcileToken(ctx: GatewayContext, trx: Knex.Transaction,
   const stored = new Map(storedRows.map((row) => [String(row.id), journeyFromRow(row)]));
 
   const changed: ReconcileResult['changed'] = [];
+  const rollups = new RollupDelta();
   const { voided, voidedIds, fromMs } = planVoids(derived, stored);
-  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true));
+  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true, rollups));
   // Transfers and caps: priced among the rider's journeys in start order (riderPricing.ts).
   const pricing = Number.isFinite(fromMs) ? await priceAmongRiderJourneys(trx, catalog, { riderId, tokenId }, [...derived.values()], fromMs, voidedIds) : { fresh: [], others: [] };
-  for (const { journey, exists } of planPricedSaves(stored, pricing)) changed.push(await saveCharged(ctx, trx, now, journey, exists));
+  for (const { journey, exists } of planPricedSaves(stored, pricing)) changed.push(await saveCharged(ctx, trx, now, journey, exists, rollups));
   for (const link of passageLinks(window, pairing)) await trx('passages').where({ id: link.id }).update({ journey_id: link.journeyId });
 
   const trustChanges = riderId && changed.some((item) => item.postedMinor !== 0) ? await settleFundingStatus(ctx, trx, now, riderId) : [];
+  await rollups.write(trx);
   return { changed, trustChanges };
 }
 

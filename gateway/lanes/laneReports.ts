@@ -33,7 +33,7 @@ export function laneLimitsOf(config: GatewayConfig): LaneLimits {
 }
 
 /** Keep the latest report of each lane (reports only ever replace the previous one). */
-export async function saveLaneReport(db: Knex, report: LaneReport, nowMs: number): Promise<void> {
+export async function saveLaneReport(db: Knex | Knex.Transaction, report: LaneReport, nowMs: number): Promise<void> {
   await db('lane_reports')
     .insert({ lane_id: report.laneId, station_id: report.stationId, mode: report.mode, reported_at: nowMs, report: JSON.stringify(report) })
     .onConflict('lane_id')

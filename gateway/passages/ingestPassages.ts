@@ -3,6 +3,9 @@ import type { PassageBatch, PassageBatchResult, PassageRecord } from '../../prot
 import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
 import { inTransaction } from '../db/unitOfWork.js';
+import { BusinessSlots } from '../reports/businessSlots.js';
+import { addPassageFacts, gatePassageFacts, type PassageFacts } from '../reports/passageRollup.js';
+import { RollupDelta } from '../reports/rollupDelta.js';
 import { differingFields, passageFromRow, passageToRow } from './passageRecords.js';
 
 /** Why a passage is refused for good (the lane keeps it and alerts; it does not retry). */
@@ -23,6 +26,8 @@ export interface PassageTable<P extends { id: string; laneId: string; laneSeq: n
   fromRow(row: Record<string, unknown>): P;
   /** The fields in which a re-sent passage differs from the stored one (none: a harmless retry). */
   differingFields(stored: P, sent: P): string[];
+  /** What the passage adds to the report rollups (gateway/reports/passageRollup.ts). */
+  reportFacts(passage: P): PassageFacts;
 }
 
 export interface IngestOutcome<P = PassageRecord> {
@@ -31,12 +36,13 @@ export interface IngestOutcome<P = PassageRecord> {
   inserted: P[];
 }
 
-export const GATE_PASSAGES: PassageTable<PassageRecord> = { table: 'passages', toRow: passageToRow, fromRow: passageFromRow, differingFields };
+export const GATE_PASSAGES: PassageTable<PassageRecord> = { table: 'passages', toRow: passageToRow, fromRow: passageFromRow, differingFields, reportFacts: gatePassageFacts };
 
 /**
  * Store a lane's batch. Each passage id is stored exactly once (design.md section 5): an id sent
  * again with the same content is accepted again and changes nothing; with different content it
- * is rejected with PASSAGE_CONFLICT. One transaction per batch.
+ * is rejected with PASSAGE_CONFLICT. One transaction per batch, which also adds the new passages
+ * to the report rollups.
  */
 export async function storePassageBatch(ctx: GatewayContext, batch: PassageBatch): Promise<IngestOutcome> {
   return storeLaneBatch(ctx, GATE_PASSAGES, batch);
@@ -88,6 +94,10 @@ export async function storeLaneBatch<P extends { id: string; laneId: string; lan
     const rows = fresh.map((passage) => spec.toRow(passage, receivedAt));
     if (prepare && fresh.length) await prepare(trx, fresh, rows);
     for (let i = 0; i < rows.length; i += CHUNK) await trx(spec.table).insert(rows.slice(i, i + CHUNK));
+    const rollups = new RollupDelta();
+    const slots = BusinessSlots.of(ctx.config);
+    for (const passage of fresh) addPassageFacts(rollups, slots, spec.reportFacts(passage));
+    await rollups.write(trx);
     accepted.push(...fresh.map((passage) => passage.id));
     return { result: { accepted, rejected }, inserted: fresh };
   });

@@ -55,7 +55,7 @@ export function signupPages(ctx: GatewayContext): Router {
       const form = parseForm(SignupForm, request.body);
       const rider = await registerRider(ctx, { name: form.name, email: form.email, password: form.password });
       const session = await startSession(ctx.knex, { kind: 'rider', id: rider.id }, { now: ctx.clock.now(), ttlS: ctx.config.riderSessionTtlS });
-      setSessionCookie(response, session.token, session.expiresAt, ctx.config.secureCookies);
+      setSessionCookie(response, session.token, session.expiresAt, ctx.clock.now(), ctx.config.secureCookies);
       response.redirect(303, '/me');
     } catch (error) {
       if (!(error instanceof GatewayError) || httpStatusOf(error.code) >= 500) throw error;

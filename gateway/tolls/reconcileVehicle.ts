@@ -9,6 +9,7 @@ import { journeyFromRow, journeyIdFor, type Journey } from '../journeys/journeyR
 import { comparePassages } from '../journeys/pairing.js';
 import { planPricedSaves, planVoids, type PassageKey } from '../journeys/reconcilePlan.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
+import { RollupDelta } from '../reports/rollupDelta.js';
 import { settleFundingStatus } from '../riders/fundingStatus.js';
 import { cloneMarks, notACloneRead } from './detectClones.js';
 import { tollJourneyOf, tollTariffAt } from './tollJourneys.js';
@@ -78,9 +79,10 @@ export async function reconcileVehicle(ctx: GatewayContext, trx: Knex.Transactio
   const stored = new Map(storedRows.map((row) => [String(row.id), journeyFromRow(row)]));
 
   const changed: VehicleReconcileResult['changed'] = [];
+  const rollups = new RollupDelta();
   const { voided } = planVoids(derived, stored);
-  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true));
-  for (const { journey, exists } of planPricedSaves(stored, { fresh: [...derived.values()], others: [] })) changed.push(await saveCharged(ctx, trx, now, journey, exists));
+  for (const journey of voided) changed.push(await saveCharged(ctx, trx, now, journey, true, rollups));
+  for (const { journey, exists } of planPricedSaves(stored, { fresh: [...derived.values()], others: [] })) changed.push(await saveCharged(ctx, trx, now, journey, exists, rollups));
 
   const wanted = new Map<string, string | null>();
   for (const trip of pairing.trips) for (const passage of passagesOfTrip(trip)) wanted.set(passage.id, journeyIdFor(trip.anchor.id));
@@ -89,6 +91,7 @@ export async function reconcileVehicle(ctx: GatewayContext, trx: Knex.Transactio
     if (passage.tripId !== tripId) await trx('toll_passages').where({ id: passage.id }).update({ trip_id: tripId });
   }
   const trustChanges = riderId && changed.some((item) => item.postedMinor !== 0) ? await settleFundingStatus(ctx, trx, now, riderId) : [];
+  await rollups.write(trx);
   return { changed, trustChanges };
 }
 

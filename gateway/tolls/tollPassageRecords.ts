@@ -1,6 +1,7 @@
 import type { TollPassageRecord } from '../../protocol/toll.js';
 import { toBoolean, toNullableNumber, toNumber } from '../db/rows.js';
 import type { PassageTable } from '../passages/ingestPassages.js';
+import { tollPassageFacts } from '../reports/passageRollup.js';
 
 export function tollPassageToRow(passage: TollPassageRecord, receivedAt: number): Record<string, unknown> {
   return {
@@ -68,4 +69,4 @@ export function differingTollFields(stored: TollPassageRecord, sent: TollPassage
   return FIELDS.filter((field) => JSON.stringify(stored[field] ?? null) !== JSON.stringify(sent[field] ?? null));
 }
 
-export const TOLL_PASSAGES: PassageTable<TollPassageRecord> = { table: 'toll_passages', toRow: tollPassageToRow, fromRow: tollPassageFromRow, differingFields: differingTollFields };
+export const TOLL_PASSAGES: PassageTable<TollPassageRecord> = { table: 'toll_passages', toRow: tollPassageToRow, fromRow: tollPassageFromRow, differingFields: differingTollFields, reportFacts: tollPassageFacts };

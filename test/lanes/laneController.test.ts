@@ -71,6 +71,17 @@ describe('lane controller over MQTT', function () {
     assert.equal(command.openForMs, undefined);
   });
 
+  it('when codes are denied, then the lane reports its denials by reason to the gateway, counted since the lane started', async () => {
+    const startedAt = Date.now();
+    const { devices, siteId } = await lane({ statusIntervalMs: 200 });
+    const wallet = issuer.wallet(Date.now());
+    for (let i = 0; i < 2; i += 1) assert.equal((await devices.scan(`${siteId}-G1`, { code: wallet.code(Date.now() - 120_000) })).reason, 'CODE_STALE');
+    await waitFor(() => gateway.reports.some((report) => report.laneId === siteId && report.deniedByReason?.CODE_STALE === 2), 'a report with both denials');
+    const report = gateway.reports.filter((one) => one.laneId === siteId).at(-1)!;
+    assert.deepEqual(report.deniedByReason, { CODE_STALE: 2 });
+    assert.ok(report.countersSince! >= startedAt && report.countersSince! <= report.ts, 'counted since the lane started');
+  });
+
   it('when the same code is shown at two gates of the station, then only the first opens', async () => {
     const { devices, siteId } = await lane();
     const code = issuer.wallet(Date.now()).code();

@@ -81,7 +81,7 @@ describe('access control', () => {
     const good = await anonymous.call('POST', '/api/session', { username: staff.username, password: staff.password });
     assert.equal(good.status, 201);
     assert.deepEqual(good.body.principal, { kind: 'staff', userId: staff.userId, username: staff.username, operatorId: 'metro', role: 'viewer' });
-    assert.match(good.headers.get('set-cookie') ?? '', /turnpike_session=tp_[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict/);
+    assert.match(good.headers.get('set-cookie') ?? '', /turnpike_session=tp_[^;]+; Max-Age=28800; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict/);
     for (let i = 0; i < 3; i++) assert.deepEqual(await status(anonymous.call('POST', '/api/session', { username: staff.username, password: 'wrong password' })), [401, 'LOGIN_FAILED']);
     const limited = await anonymous.call('POST', '/api/session', { username: staff.username, password: staff.password });
     assert.deepEqual([limited.status, limited.body.error.code], [429, 'LOGIN_RATE_LIMITED']);

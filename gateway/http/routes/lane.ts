@@ -5,11 +5,13 @@ import { LaneReport, PassageBatch, type PassageBatchResult } from '../../../prot
 import { TollPassageBatch } from '../../../protocol/toll.js';
 import { ID_PATTERN } from '../../../protocol/topics.js';
 import type { GatewayContext } from '../../context.js';
+import { inTransaction } from '../../db/unitOfWork.js';
 import type { JourneyPairer } from '../../journeys/journeyPairer.js';
 import { laneLimitsOf, laneReportView, saveLaneReport } from '../../lanes/laneReports.js';
 import { endedDays } from '../../settlement/businessDays.js';
 import { heldJournalDays, storeJournalPart } from '../../settlement/journalReports.js';
 import { storePassageBatch } from '../../passages/ingestPassages.js';
+import { rollUpLaneDenials } from '../../reports/laneDenials.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
 import { trustChangesSince } from '../../trust/trustLog.js';
@@ -54,7 +56,10 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
     const report = parseInput(LaneReport, request.body);
     requireOwnLane(response, [report.laneId]);
     const now = ctx.clock.now();
-    await saveLaneReport(ctx.knex, report, now);
+    await inTransaction(ctx.knex, async ({ trx }) => {
+      await saveLaneReport(trx, report, now);
+      await rollUpLaneDenials(ctx, trx, report, now);
+    });
     ctx.live.publish('lane', { ...laneReportView(report, now, now, laneLimitsOf(ctx.config)), source: 'report' });
     response.status(204).end();
   });

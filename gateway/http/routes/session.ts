@@ -21,7 +21,7 @@ export function sessionRouter(ctx: GatewayContext): Router {
     const body = parseInput(LoginRequest, request.body);
     const kind = 'username' in body ? 'staff' : 'rider';
     const session = await logIn(ctx, { kind, name: 'username' in body ? body.username : body.email, password: body.password, source: clientSourceOf(request) });
-    setSessionCookie(response, session.token, session.expiresAt, ctx.config.secureCookies);
+    setSessionCookie(response, session.token, session.expiresAt, ctx.clock.now(), ctx.config.secureCookies);
     response.status(201).json({ token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, principal: session.principal });
   });
 
