@@ -51,6 +51,8 @@ export class DeviceLink extends EventEmitter {
   readonly timers: Timers;
   readonly ids: IdGenerator;
   private client: MqttClient | undefined;
+  /** Publishes waiting for their PUBACK: failed at once when the device goes offline or closes. */
+  private readonly inFlight = new Set<(error: Error) => void>();
   private heartbeat: TimerHandle | undefined;
   private startedAtMs = 0;
   heartbeatsSent = 0;
@@ -86,6 +88,7 @@ export class DeviceLink extends EventEmitter {
     if (!client) return;
     if (client.connected) await client.publishAsync(this.statusTopic, this.status(false), { qos: 1, retain: true }).catch(() => {});
     await endMqtt(client);
+    this.failInFlight();
     this.emit('offline');
   }
 
@@ -93,6 +96,7 @@ export class DeviceLink extends EventEmitter {
   goOffline(): void {
     const client = this.client;
     this.client = undefined;
+    this.failInFlight();
     client?.end(true);
     this.emit('offline');
   }
@@ -106,7 +110,21 @@ export class DeviceLink extends EventEmitter {
   async publishEvent(kind: DeviceEventKind, payload: object): Promise<void> {
     const client = this.client;
     if (!client) throw new DeviceOfflineError(this.deviceId);
-    await client.publishAsync(topics.deviceEvent(this.siteId, this.deviceId, kind), JSON.stringify(payload), { qos: 1 });
+    // A forced end of the client may leave a QoS 1 publish waiting for a PUBACK that never comes:
+    // going offline fails it instead, as a device that lost power mid-send would.
+    let fail!: (error: Error) => void;
+    const offline = new Promise<never>((_resolve, reject) => (fail = reject));
+    this.inFlight.add(fail);
+    try {
+      await Promise.race([client.publishAsync(topics.deviceEvent(this.siteId, this.deviceId, kind), JSON.stringify(payload), { qos: 1 }), offline]);
+    } finally {
+      this.inFlight.delete(fail);
+    }
+  }
+
+  private failInFlight(): void {
+    for (const fail of [...this.inFlight]) fail(new DeviceOfflineError(this.deviceId));
+    this.inFlight.clear();
   }
 
   async sendHeartbeat(): Promise<HeartbeatEvent> {
