@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { openDatabase, redactUrl } from '../db/connect.js';
+import { startSession } from '../gateway/access/sessions.js';
+import { createStaffUser, findStaffByUsername } from '../gateway/access/staffUsers.js';
 import { gatewayConfig } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
 import { rebuildRollups } from '../gateway/reports/rebuildRollups.js';
+import { uuidv7 } from '../protocol/ids.js';
 import { REPORT_MONTH, seededJourneys, seedReportJourneys } from './reportSeed.js';
 import { round, summarise } from './stats.js';
 
@@ -47,11 +51,18 @@ async function reachable(databaseUrl: string): Promise<string | undefined> {
   }
 }
 
-async function timeRequests(url: string, count: number): Promise<number[]> {
+/** A viewer of the metro (created once in the bench schema) and a session of theirs. */
+async function benchViewerToken(knex: Knex): Promise<string> {
+  const username = 'bench-metro-viewer';
+  const user = (await findStaffByUsername(knex, username)) ?? (await createStaffUser(knex, { username, password: randomBytes(18).toString('base64url'), role: 'viewer', operatorId: 'metro' }, { id: uuidv7(), now: Date.now(), costLog2: 10 }));
+  return (await startSession(knex, { kind: 'staff', id: user.id }, { now: Date.now(), ttlS: 3600 })).token;
+}
+
+async function timeRequests(url: string, token: string, count: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count + 2; i += 1) {
     const startedAt = performance.now();
-    const response = await fetch(url);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
     const body = (await response.json()) as { rows?: unknown[] };
     if (response.status !== 200 || !body.rows) throw new Error(`report bench: ${url} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
     if (i >= 2) times.push(performance.now() - startedAt); // two warm-up requests
@@ -90,9 +101,11 @@ export async function measureReportScale(options: ReportScaleOptions): Promise<R
     const rollupRows = Number((await knex('report_journeys_daily').count({ n: '*' }).first())?.n) + Number((await knex('report_journeys_hourly').count({ n: '*' }).first())?.n);
 
     gateway = await new Gateway({ config, knex }).start();
+    // Asked as the metro's own viewer would, through the access rules.
+    const token = await benchViewerToken(knex);
     const period = `from=${REPORT_MONTH.from}&to=${REPORT_MONTH.to}`;
-    const dailyRevenue = await timeRequests(`${gateway.url}/api/operators/metro/reports/revenue?${period}&groupBy=day`, options.requests);
-    const trafficByStation = await timeRequests(`${gateway.url}/api/operators/metro/reports/traffic?${period}&groupBy=station`, options.requests);
+    const dailyRevenue = await timeRequests(`${gateway.url}/api/operators/metro/reports/revenue?${period}&groupBy=day`, token, options.requests);
+    const trafficByStation = await timeRequests(`${gateway.url}/api/operators/metro/reports/traffic?${period}&groupBy=station`, token, options.requests);
 
     const rawStarted = performance.now();
     await knex.raw(
