@@ -11,7 +11,7 @@ export class LiveStream {
   private buffer = '';
   private readonly listeners = new Map<string, LiveListener[]>();
 
-  constructor(private readonly gatewayUrl: string) {}
+  constructor(private readonly gatewayUrl: string, private readonly token?: string) {}
 
   on(name: string, listener: LiveListener): this {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
@@ -20,7 +20,7 @@ export class LiveStream {
 
   start(): Promise<this> {
     return new Promise((resolve, reject) => {
-      const request = get(new URL('/api/live', this.gatewayUrl), (response) => {
+      const request = get(new URL('/api/live', this.gatewayUrl), { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} }, (response) => {
         if (response.statusCode !== 200) {
           reject(new Error(`GET /api/live answered ${response.statusCode}`));
           response.resume();

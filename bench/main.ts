@@ -137,7 +137,7 @@ try {
   devices = new SimulatedNetwork({ brokerUrl: mosquitto.url, sites: BENCH_SITES });
   await devices.start();
   const gates = interleavedGates(devices);
-  live = new LiveStream(server.gatewayUrl);
+  live = new LiveStream(gatewayServer.gatewayUrl, gatewayServer.monitorToken);
   const journeys = new JourneyWatch(live);
   const decisionTimes = new LaneDecisionTimes(live);
   await live.start();

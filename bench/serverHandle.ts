@@ -32,6 +32,8 @@ export interface ServerStats {
  */
 export class BenchServer {
   gatewayUrl = '';
+  /** A session of the network's viewer, for the live stream (gateway role only). */
+  monitorToken: string | undefined;
   private child: ChildProcess | undefined;
   private readonly waiting: ((message: Record<string, unknown>) => void)[] = [];
 
@@ -82,6 +84,7 @@ export class BenchServer {
       throw new Error(`bench server said ${JSON.stringify(ready)} instead of ready`);
     }
     this.gatewayUrl = String(ready.gatewayUrl);
+    this.monitorToken = typeof ready.monitorToken === 'string' ? ready.monitorToken : undefined;
     return this;
   }
 

@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { seedDemoNetwork } from '../db/seeds/demoNetwork.js';
+import { startSession } from '../gateway/access/sessions.js';
+import { createStaffUser } from '../gateway/access/staffUsers.js';
 import { gatewayConfig } from '../gateway/config.js';
 import { Gateway } from '../gateway/gateway.js';
 import { parseLaneConfig } from '../lanes/config.js';
 import { MemoryHotStore } from '../lanes/hotstate/memoryHotStore.js';
 import { LaneController } from '../lanes/laneController.js';
 import { jsonLogger } from '../lanes/log.js';
+import { uuidv7 } from '../protocol/ids.js';
 import { BENCH_SITES } from './benchSites.js';
 import { BENCH_TOLL_SITES, tollJournalFile } from './tollSites.js';
 
@@ -112,10 +116,14 @@ function close(): Promise<void> {
 process.on('SIGTERM', () => void close());
 process.on('SIGINT', () => void close());
 
+let monitorToken: string | undefined;
 try {
   if (gateway) {
     await gateway.start();
     await seedDemoNetwork(gateway.knex, BENCH_SITES);
+    // The benchmark watches the live stream as the network's viewer would, through the access rules.
+    const monitor = await createStaffUser(gateway.knex, { username: 'bench-monitor', password: randomBytes(18).toString('base64url'), role: 'viewer', operatorId: null }, { id: uuidv7(), now: Date.now(), costLog2: 10 });
+    monitorToken = (await startSession(gateway.knex, { kind: 'staff', id: monitor.id }, { now: Date.now(), ttlS: 86_400 })).token;
     gateway.knex.on('query', countQuery);
     countingQueries = true;
   }
@@ -126,7 +134,7 @@ try {
     if (line.trim() === 'stats') send(stats());
   });
   commands.on('close', () => void close());
-  send({ event: 'ready', gatewayUrl: gateway?.url ?? gatewayUrlArg, lanes: lanes.length });
+  send({ event: 'ready', gatewayUrl: gateway?.url ?? gatewayUrlArg, lanes: lanes.length, monitorToken });
 } catch (error) {
   console.error(`bench ${role} server: ${(error as Error).stack ?? String(error)}`);
   await close().catch(() => {});
