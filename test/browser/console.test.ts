@@ -4,10 +4,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { staffSession, type TestStaff } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork } from '../support/testNetwork.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Headless on a machine without outside network access: nothing may phone home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * The operator console as its staff use it, in headless Chromium against a whole network (lanes,

@@ -5,10 +5,8 @@ import { SESSION_COOKIE } from '../../gateway/access/cookies.js';
 import { demoMetroFareMatrix, DEMO_BUS_FLAT_FARE_MINOR } from '../../demo/network.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork, type TestRider } from '../support/testNetwork.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Headless on a machine without outside network access: nothing may phone home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LOCALE = 'en-US';
 
 /** A fare as the page writes it for a reader in LOCALE. */

@@ -5,10 +5,8 @@ import { startTestGateway, type TestGateway } from '../gateway/support.js';
 import { DAY1, DAY2, seedReportScenario } from '../gateway/reports/reportSupport.js';
 import { staffSession } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Headless on a machine without outside network access: nothing may phone home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A console page opened as the metro's staff would: the console sends them to log in through its form, then on to the page. */
 export async function openConsolePage(browser: BrowserContext, t: TestGateway, path: string): Promise<Page> {

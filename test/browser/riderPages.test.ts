@@ -5,10 +5,8 @@ import { demoMetroFareMatrix } from '../../demo/network.js';
 import type { CameraFrame } from '../../protocol/messages.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork } from '../support/testNetwork.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Headless on a machine without outside network access: nothing may phone home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LOCALE = 'en-US';
 const REFRESH_S = 2;
 const EMAIL = 'ada@example.org';

@@ -5,10 +5,8 @@ import { staffSession } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
 import { startTestGateway, type TestGateway } from '../gateway/support.js';
 import { DAY, dayWindow, endDay, gatePassage, sendBatches, TestLaneJournal } from '../gateway/settlement/support.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Headless on a machine without outside network access: nothing may phone home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('closing a settlement day, in a real browser', function () {
   this.timeout(60_000);

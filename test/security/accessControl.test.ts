@@ -74,6 +74,12 @@ describe('access control', () => {
     assert.deepEqual(await status(anonymous.call('POST', '/api/riders', { name: 'Dan', payLaterLimitMinor: 1_000_000 })), [403, 'FORBIDDEN']);
     assert.deepEqual(await status(anonymous.call('GET', `/api/riders/${signUp.body.id}`)), [401, 'UNAUTHENTICATED']);
     assert.deepEqual(await status(t.api.as('tp_' + 'x'.repeat(43)).call('GET', `/api/riders/${signUp.body.id}`)), [401, 'UNAUTHENTICATED']);
+    // A web login: the address logs in once it is taken, and cannot be taken again.
+    const withLogin = { name: 'Fay', email: 'fay@example.org', password: 'a long enough password' };
+    assert.equal((await anonymous.call('POST', '/api/riders', withLogin)).status, 201);
+    assert.deepEqual(await status(anonymous.call('POST', '/api/riders', { ...withLogin, email: 'FAY@example.org' })), [409, 'EMAIL_TAKEN']);
+    const login = await anonymous.call('POST', '/api/session', { email: 'fay@example.org', password: withLogin.password });
+    assert.deepEqual([login.status, login.body.principal.kind, login.body.principal.name], [201, 'rider', 'Fay']);
   });
 
   it('when staff log in with a wrong password too often, then LOGIN_FAILED each time, then LOGIN_RATE_LIMITED even with the right one', async () => {
