@@ -36,6 +36,11 @@ const FULL: FaultScale = {
   redisCut: { riders: 16, scans: 3000, cuts: 5 },
 };
 
+/** A scenario's time limit at this scale: the small limit, ten times over at full size. */
+export function scenarioTimeoutMs(scale: FaultScale, smallMs: number): number {
+  return scale.name === 'full' ? smallMs * 10 : smallMs;
+}
+
 export function faultScale(env: NodeJS.ProcessEnv = process.env): FaultScale {
   const name = env.FAULT_SCALE ?? 'small';
   if (name === 'small' || name === '') return SMALL;

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { between } from '../../simulator/random.js';
 import { FaultRig } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 describe('the broker killed while riders scan', function () {
-  this.timeout(300_000);
+  this.timeout(timeoutFor(300_000));
   const size = scale.brokerKill;
   const random = randomFor('brokerKill');
   let rig: FaultRig | undefined;

@@ -2,10 +2,10 @@ import { between } from '../../simulator/random.js';
 import { faultServices } from '../../faults/faultEnvironment.js';
 import { FaultRig } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 describe('the gateway cut off from PostgreSQL during ingest', function () {
-  this.timeout(300_000);
+  this.timeout(timeoutFor(300_000));
   const size = scale.databaseCut;
   const random = randomFor('databaseCut');
   let rig: FaultRig | undefined;

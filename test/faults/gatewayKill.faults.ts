@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { between } from '../../simulator/random.js';
 import { FaultRig } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 describe('the gateway process killed during ingest', function () {
-  this.timeout(600_000);
+  this.timeout(timeoutFor(600_000));
   const size = scale.gatewayKill;
   const random = randomFor('gatewayKill');
   let rig: FaultRig | undefined;

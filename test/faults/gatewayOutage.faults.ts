@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { FaultRig } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 describe('the gateway unreachable from every lane', function () {
-  this.timeout(600_000);
+  this.timeout(timeoutFor(600_000));
   const size = scale.gatewayOutage;
   const random = randomFor('gatewayOutage');
   let rig: FaultRig | undefined;

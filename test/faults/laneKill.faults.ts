@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { between, pick } from '../../simulator/random.js';
 import { FaultRig, type RigLane } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 /**
  * Where in a passage's life a kill lands: right after a gate opened (the rider's confirmation
@@ -14,7 +14,7 @@ const KILL_POINTS = ['afterOpen', 'afterConfirm', 'anytime'] as const;
 type KillPoint = (typeof KILL_POINTS)[number];
 
 describe('a lane controller killed between scan and gateway acknowledgement', function () {
-  this.timeout(300_000);
+  this.timeout(timeoutFor(300_000));
   const size = scale.laneKill;
   const random = randomFor('laneKill');
   let rig: FaultRig | undefined;

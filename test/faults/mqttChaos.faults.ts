@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { FaultRig } from '../../faults/faultRig.js';
 import { RiderTraffic } from '../../faults/riderTraffic.js';
-import { randomFor, scale, settleAndCheck, sleep } from './support/scenario.js';
+import { randomFor, scale, settleAndCheck, sleep, timeoutFor } from './support/scenario.js';
 
 describe('MQTT packets duplicated, reordered and unacknowledged', function () {
-  this.timeout(300_000);
+  this.timeout(timeoutFor(300_000));
   const size = scale.mqttChaos;
   const random = randomFor('mqttChaos');
   let rig: FaultRig | undefined;

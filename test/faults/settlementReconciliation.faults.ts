@@ -5,7 +5,7 @@ import { uuidv7 } from '../../protocol/ids.js';
 import type { PassageRecord } from '../../protocol/laneApi.js';
 import { startTestGateway, type TestGateway } from '../gateway/support.js';
 import { DAY, dayWindow, endDay, exceptionTuples, gatePassage, TestLaneJournal } from '../gateway/settlement/support.js';
-import { randomFor, scale, seed } from './support/scenario.js';
+import { randomFor, scale, seed, timeoutFor } from './support/scenario.js';
 
 /**
  * Settlement at the size of a busy day: 50,000 passages (200,000 with FAULT_SCALE=full) over two
@@ -18,7 +18,7 @@ const LANES = [{ laneId: 'M1-01', share: 0.96 }, { laneId: 'M1-02', share: 0.04 
 const INJECTED = { missing: 40, duplicated: 30, altered: 30 };
 
 describe('settlement reconciliation of a day at scale with injected faults', function () {
-  this.timeout(300_000);
+  this.timeout(timeoutFor(300_000));
   const random = randomFor('settlementReconciliation');
   let t: TestGateway | undefined;
   const journals: TestLaneJournal[] = [];

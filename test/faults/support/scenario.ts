@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { faultScale } from '../../../faults/faultScale.js';
+import { faultScale, scenarioTimeoutMs } from '../../../faults/faultScale.js';
 import { faultSeed, scenarioRandom } from '../../../faults/faultSeed.js';
 import type { FaultRig } from '../../../faults/faultRig.js';
 import { checkPassages, type CheckReport } from '../../../faults/passageChecker.js';
@@ -8,6 +8,9 @@ import './closingLine.js';
 
 export const seed = faultSeed();
 export const scale = faultScale();
+
+/** The scenario's time limit: smallMs at the small size, longer at full size. */
+export const timeoutFor = (smallMs: number) => scenarioTimeoutMs(scale, smallMs);
 console.log(`faults: seed ${seed} (FAULT_SEED=${seed} replays the schedule), scale ${scale.name}`);
 
 export function randomFor(scenario: string) {
