@@ -39,6 +39,12 @@ export const BenchConfigSchema = z.object({
    * otherwise hold a core for a whole scheduler slice while a scan waits. 0 runs it as an equal.
    */
   gatewayNice: z.coerce.number().int().min(0).max(19).default(19),
+  /**
+   * Run the gateway under SCHED_IDLE (chrt --idle), below every nice level: it takes the CPU the
+   * lanes, the broker and the turnstiles leave. nice 19 alone still let it hold a core for a
+   * scheduler slice on this machine's kernel (EEVDF). 0 leaves it at gatewayNice.
+   */
+  gatewayIdle: z.enum(['0', '1']).default('1').transform((value) => value === '1'),
   /** Combined vehicle rate over the 16 barrier lanes of the toll phase (obu_to_barrier_p99_ms). */
   tollRatePerS: int(1).default(200),
   tollWarmupS: int(0).default(2),
@@ -80,6 +86,7 @@ const BENCH_ENV: Record<keyof z.infer<typeof BenchConfigSchema>, string> = {
   pricingRiders: 'BENCH_PRICING_RIDERS',
   pricingConcurrency: 'BENCH_PRICING_CONCURRENCY',
   gatewayNice: 'BENCH_GATEWAY_NICE',
+  gatewayIdle: 'BENCH_GATEWAY_IDLE',
   serverNodeArgs: 'BENCH_SERVER_NODE_ARGS',
   tollRatePerS: 'BENCH_TOLL_RATE_PER_S',
   tollWarmupS: 'BENCH_TOLL_WARMUP_S',

@@ -129,9 +129,9 @@ try {
 
   await mosquitto.start();
   const nodeArgs = config.serverNodeArgs.split(' ').filter(Boolean);
-  gatewayServer = await new BenchServer({ role: 'gateway', mqttUrl: mosquitto.url, dataDir: join(workDir, 'gateway'), nodeArgs, nice: config.gatewayNice }).start();
+  gatewayServer = await new BenchServer({ role: 'gateway', mqttUrl: mosquitto.url, dataDir: join(workDir, 'gateway'), nodeArgs, nice: config.gatewayNice, idle: config.gatewayIdle }).start();
   server = await new BenchServer({ role: 'lanes', mqttUrl: mosquitto.url, dataDir: join(workDir, 'lanes'), gatewayUrl: gatewayServer.gatewayUrl, nodeArgs }).start();
-  say(`gateway process ${gatewayServer.gatewayUrl} (nice ${config.gatewayNice}); lanes process: ${BENCH_SITES.length} lane controllers; Mosquitto ${mosquitto.url}`);
+  say(`gateway process ${gatewayServer.gatewayUrl} (${config.gatewayIdle ? 'SCHED_IDLE' : `nice ${config.gatewayNice}`}); lanes process: ${BENCH_SITES.length} lane controllers; Mosquitto ${mosquitto.url}`);
   const riders = await enrolBenchRiders(server.gatewayUrl, config.riders, config.topUpMinor);
   const pool = new RiderPool(riders, seededRandom(42));
   devices = new SimulatedNetwork({ brokerUrl: mosquitto.url, sites: BENCH_SITES });
@@ -248,6 +248,7 @@ try {
       passages: load.tally.passages,
       walkThrough: config.walkThrough,
       gatewayNice: config.gatewayNice,
+      gatewayIdle: config.gatewayIdle,
       cpu: cpuLoad,
       laneDecisionMs: laneDecide,
       benchEventLoopDelayMs: { p50: round(benchLoopDelay.percentile(50) / 1e6), p99: round(benchLoopDelay.percentile(99) / 1e6), max: round(benchLoopDelay.max / 1e6) },

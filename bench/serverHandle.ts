@@ -41,14 +41,17 @@ export class BenchServer {
     return this.child?.pid;
   }
 
-  constructor(private readonly options: { role: 'gateway' | 'lanes' | 'tolls'; mqttUrl: string; dataDir: string; gatewayUrl?: string; nodeArgs?: string[]; nice?: number }) {}
+  constructor(private readonly options: { role: 'gateway' | 'lanes' | 'tolls'; mqttUrl: string; dataDir: string; gatewayUrl?: string; nodeArgs?: string[]; nice?: number; idle?: boolean }) {}
 
   async start(): Promise<this> {
     const script = join(REPO_ROOT, 'bench', 'serverProcess.ts');
     const args = ['--import', 'tsx', ...(this.options.nodeArgs ?? []), script, this.options.role, this.options.mqttUrl, this.options.dataDir, ...(this.options.gatewayUrl ? [this.options.gatewayUrl] : [])];
-    // Through nice(1), so that every thread of the process (V8's and libuv's too) runs at that priority.
+    // Through chrt(1) or nice(1), so that every thread of the process (V8's and libuv's too) runs at that priority.
     const nice = this.options.nice ?? 0;
-    const child = spawn(nice === 0 ? process.execPath : 'nice', nice === 0 ? args : ['-n', String(nice), process.execPath, ...args], {
+    const [command, commandArgs] = this.options.idle
+      ? ['chrt', ['--idle', '0', process.execPath, ...args]]
+      : nice === 0 ? [process.execPath, args] : ['nice', ['-n', String(nice), process.execPath, ...args]];
+    const child = spawn(command, commandArgs, {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
     });

@@ -25,7 +25,10 @@ export const ED25519: SignatureAlgorithm = {
   publicKeyBytes: 32,
   signatureBytes: 64,
   publicKeyFromRaw(raw) {
-    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    // As a JWK, not DER: OpenSSL 3 imports the raw point directly, about nine times faster than
+    // through its DER decoder (7 against 66 us), and a lane imports a phone key per new credential.
+    if (raw.length !== 32) throw new RangeError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
   },
   rawFromPublicKey(key) {
     return key.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length);
