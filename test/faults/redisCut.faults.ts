@@ -52,12 +52,16 @@ describe('Redis lost by a lane during validation', function () {
     }
     while (traffic.counters.scansSent < size.scans) await sleep(200);
     await sleep(2500);
+    // Back on Redis once a probe answers: the reconnect backoff (at most 2 s), a probe, a status.
+    const recoveryDeadline = Date.now() + 15_000;
+    while (degradedSeen.at(-1) !== false && Date.now() < recoveryDeadline) await sleep(200);
     await traffic.stop();
     const { sentByPhase, answeredByPhase } = traffic.counters;
     const answeredWhileDown = (answeredByPhase['redis down'] ?? 0) / (sentByPhase['redis down'] ?? 1);
     await settleAndCheck(rig, traffic, 'redis cuts', { cutConnections: proxy.counters.cut, refusedConnections: proxy.counters.refused, sentByPhase, answeredByPhase, reportedDegraded, recoveredAfter: degradedSeen.at(-1) === false });
     assert.ok(answeredWhileDown >= 0.9, `only ${(answeredWhileDown * 100).toFixed(1)} % of scans were answered while Redis was away`);
     assert.equal(reportedDegraded, size.cuts, 'the lane status did not say hotStoreDegraded during every Redis outage');
+    assert.equal(degradedSeen.at(-1), false, 'the lane status still said hotStoreDegraded 15 s after Redis came back');
     assert.equal(degradedSeen.at(-1), false, 'the lane did not return to Redis');
   });
 });
