@@ -32,12 +32,11 @@ export async function addTariffVersion(knex: Knex, nowMs: number, operatorId: st
     await lockForTransaction(trx, `tariffs:${operatorId}`);
     const operator = await trx('operators').where({ id: operatorId }).first('id', 'currency');
     if (!operator) throw new NotFoundError('OPERATOR_NOT_FOUND', `operator ${operatorId}`);
-    const [existing, stations, operators, modes] = await Promise.all([
-      listTariffs(trx, operatorId),
-      trx('sites').where({ operator_id: operatorId }).select('id', 'name', 'site_kind').orderBy('id'),
-      trx('operators').select('id'),
-      trx('sites').distinct('mode'),
-    ]);
+    // One after another: a transaction is one connection, which runs one query at a time.
+    const existing = await listTariffs(trx, operatorId);
+    const stations = await trx('sites').where({ operator_id: operatorId }).select('id', 'name', 'site_kind').orderBy('id');
+    const operators = await trx('operators').select('id');
+    const modes = await trx('sites').distinct('mode');
     const check = checkTariff(request.effectiveFrom, request.data, {
       operatorId,
       currency: String(operator.currency),
