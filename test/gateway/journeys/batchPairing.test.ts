@@ -25,6 +25,18 @@ function contextFor(knex: Knex, clock: ManualClock): GatewayContext {
   return { config: gatewayConfig({ httpPort: 0, sweepIntervalMs: 0 }), knex, clock, ids: uuidv7, trust: new TrustPublisher(() => undefined), live: new LiveHub(), metrics: new Metrics(), catalog: new NetworkCatalogCache(knex) };
 }
 
+/** A database with the demo network, the bench tariffs (caps, transfers) and these riders, and a context on it. */
+async function pricingDatabase(databases: TestDatabase[], riders: ReturnType<typeof benchRiders>) {
+  const db = await openTestDatabase();
+  databases.push(db);
+  const clock = new ManualClock(DAY_START - 2 * HOUR);
+  const ctx = contextFor(db.knex, clock);
+  await seedDemoNetwork(db.knex);
+  await loadCapsAndTransfers(db.knex, clock.now());
+  await seedBenchRiders(db.knex, riders, clock.now(), ctx.config.currency);
+  return { db, clock, ctx };
+}
+
 /** What pairing decided, without the ids and times that differ between two runs. */
 async function outcome(knex: Knex) {
   const journeys = await knex('journeys').orderBy('id').select('id', 'rider_id', 'status', 'fare_minor', 'charged_minor', 'fare_rule', 'fare_breakdown', 'revision');
@@ -51,13 +63,7 @@ describe('journey pairing in batches', function () {
     const batches = laneBatches(days.flatMap((day) => day.taps), 500, 20 * 60_000);
     const runs = [];
     for (const batchTokens of [0, 500]) {
-      const db = await openTestDatabase();
-      databases.push(db);
-      const clock = new ManualClock(DAY_START - 2 * HOUR);
-      const ctx = contextFor(db.knex, clock);
-      await seedDemoNetwork(db.knex);
-      await loadCapsAndTransfers(db.knex, clock.now());
-      await seedBenchRiders(db.knex, riders, clock.now(), ctx.config.currency);
+      const { db, clock, ctx } = await pricingDatabase(databases, riders);
       const pairer = new JourneyPairer(ctx, { batchTokens });
       for (const { sentAt, batch } of batches) {
         clock.set(Math.max(clock.now(), sentAt));
@@ -87,13 +93,7 @@ describe('journey pairing in batches', function () {
     const days = riders.map((rider) => riderDay(rider, DAY_START, random));
     const expected = days.reduce((total, day) => total + day.journeys, 0);
     const batches = laneBatches(days.flatMap((day) => day.taps), 500, 24 * HOUR);
-    const db = await openTestDatabase();
-    databases.push(db);
-    const clock = new ManualClock(DAY_START - 2 * HOUR);
-    const ctx = contextFor(db.knex, clock);
-    await seedDemoNetwork(db.knex);
-    await loadCapsAndTransfers(db.knex, clock.now());
-    await seedBenchRiders(db.knex, riders, clock.now(), ctx.config.currency);
+    const { db, clock, ctx } = await pricingDatabase(databases, riders);
     clock.set(Math.max(...batches.map((item) => item.sentAt)));
     const stored: PassageRecord[][] = [];
     for (const { batch } of batches) stored.push((await storePassageBatch(ctx, batch)).inserted);
