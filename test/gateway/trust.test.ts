@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { TrustChange } from '../../protocol/laneApi.js';
 import { topics } from '../../protocol/topics.js';
-import { enrolRider, listen, startTestGateway, type TestGateway } from './support.js';
+import { staffSession } from '../support/access.js';
+import { enrolRider, listen, passage, sendPassages, startTestGateway, T0, type TestGateway } from './support.js';
 
 describe('gateway trust changes', () => {
   let t: TestGateway;
@@ -53,5 +54,22 @@ describe('gateway trust changes', () => {
     assert.deepEqual(trust.changes.map((c: { kind: string; tokenId: string }) => [c.kind, c.tokenId]), [['deny.add', rider.tokenId], ['deny.remove', rider.tokenId]]);
     const none = (await t.api.call('GET', `/api/lane/v1/trust?since=${trust.version}`)).body;
     assert.deepEqual(none, { version: trust.version, changes: [] });
+  });
+
+  it("when an operator's supervisor denies a rider through the API, then only a rider who travelled with that operator is found, as on the console", async () => {
+    const stranger = await enrolRider(t.api);
+    const traveller = await enrolRider(t.api);
+    await sendPassages(t.api, [passage(traveller.tokenId, 'M1-01', 'entry', T0), passage(traveller.tokenId, 'M1-03', 'exit', T0 + 600_000)]);
+    const busSupervisor = t.api.as((await staffSession(t.db.knex, { role: 'supervisor', operatorId: 'bus', now: T0 })).token);
+    const metroSupervisor = t.api.as((await staffSession(t.db.knex, { role: 'supervisor', operatorId: 'metro', now: T0 })).token);
+    const refused = await busSupervisor.call('POST', '/api/deny-list', { riderId: traveller.riderId, reason: 'FRAUD' });
+    assert.deepEqual([refused.status, refused.body.error?.code], [404, 'RIDER_NOT_FOUND']);
+    assert.deepEqual([(await metroSupervisor.call('POST', '/api/deny-list', { riderId: stranger.riderId, reason: 'FRAUD' })).status], [404]);
+    assert.deepEqual((await t.api.call('GET', '/api/deny-list')).body.entries, []);
+    const added = await metroSupervisor.call('POST', '/api/deny-list', { riderId: traveller.riderId, reason: 'FRAUD' });
+    assert.equal(added.status, 201);
+    assert.deepEqual((await t.api.call('GET', '/api/deny-list')).body.entries.map((entry: { tokenId: string }) => entry.tokenId), [traveller.tokenId]);
+    // The network's own staff name any rider.
+    assert.equal((await t.api.call('POST', '/api/deny-list', { riderId: stranger.riderId, reason: 'FRAUD' })).status, 201);
   });
 });
