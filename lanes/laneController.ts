@@ -28,6 +28,7 @@ import { OutboxStore } from './outbox/outboxStore.js';
 import { JournalDaySummary } from './journal/journalDaySummary.js';
 import { JournalDayReporter } from './status/journalDayReporter.js';
 import { LaneStatusReporter } from './status/laneStatusReporter.js';
+import { ReportedDenials } from './status/reportedDenials.js';
 import { TrustCopy } from './trust/trustCopy.js';
 import { TrustPersistence } from './trust/trustPersistence.js';
 import { TrustSync } from './trust/trustSync.js';
@@ -81,8 +82,10 @@ export class LaneController {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly logger: LaneLogger;
-  /** When `counters` started from zero: a lane report names it so the gateway sees a restart. */
+  /** When `counters` started (from the denials the gateway was not told of): a lane report names it so the gateway sees a restart. */
   private readonly countersSince: number;
+  /** Whether `counters` took in the journal's unreported denials: once per controller, at its first start. */
+  private unreportedDenialsCounted = false;
   private validator: RideCodeValidator;
   private running: Running | undefined;
   /** Kept until the very end of close(), so that decisions still in flight get their commands out. */
@@ -120,6 +123,14 @@ export class LaneController {
       Object.assign(resources, { hotStore, ownsHotStore });
       // A toll lane's table has no scan handler, so its gate journal never holds a decision.
       const journal = new DecisionJournal(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode === 'toll' ? 'metro' : config.mode });
+      const reportedDenials = new ReportedDenials(db);
+      if (!this.unreportedDenialsCounted) {
+        this.unreportedDenialsCounted = true;
+        for (const [reason, count] of Object.entries(reportedDenials.unreported())) {
+          this.counters.denied += count;
+          this.counters.deniedByReason[reason] = (this.counters.deniedByReason[reason] ?? 0) + count;
+        }
+      }
       const outbox = new OutboxStore(db);
       const forwarder = new OutboxForwarder(outbox, gateway, {
         laneId: config.siteId,
@@ -167,6 +178,10 @@ export class LaneController {
       const reporter = new LaneStatusReporter(config.siteId, { laneStatus: (online) => this.laneStatus(online), laneReport: () => this.laneReport() }, context.publish, gateway, {
         intervalMs: config.statusIntervalMs,
         logger,
+        onReported: (report) => {
+          // The file may be closed by then (a report answered during shutdown): the next start counts from the previous mark.
+          if (db.open) reportedDenials.markReported(report.ts);
+        },
       });
       const journalDays = new JournalDayReporter(config.siteId, new JournalDaySummary(db, { laneId: config.siteId, stationId: config.stationId, mode: config.mode }), gateway, {
         intervalMs: config.journalReportIntervalMs,

@@ -66,6 +66,8 @@ const MIGRATIONS: string[] = [
    ALTER TABLE outbox ADD COLUMN fingerprint TEXT;
    UPDATE outbox SET passed_at = json_extract(record, '$.passedAt');
    CREATE INDEX outbox_passed_at ON outbox (passed_at, lane_seq);`,
+  // A restarted lane counts the denials it journaled after its last accepted report (lanes/status/reportedDenials.ts).
+  `CREATE INDEX decisions_denied ON decisions (decided_at) WHERE action = 'deny';`,
 ];
 
 /**

@@ -11,7 +11,8 @@ export interface StatusSource {
 
 /**
  * Every statusIntervalMs: the retained LaneStatus on MQTT (its last will says offline) and a
- * LaneReport to the gateway. A failed report is logged once per outage and otherwise ignored.
+ * LaneReport to the gateway. A failed report is logged once per outage and otherwise ignored;
+ * an accepted one is passed to onReported.
  */
 export class LaneStatusReporter {
   private timer: NodeJS.Timeout | undefined;
@@ -22,7 +23,7 @@ export class LaneStatusReporter {
     private readonly source: StatusSource,
     private readonly publish: (topic: string, payload: object, options: { qos: 0 | 1; retain?: boolean }) => void,
     private readonly gateway: GatewayClient,
-    private readonly options: { intervalMs: number; logger: LaneLogger },
+    private readonly options: { intervalMs: number; logger: LaneLogger; onReported?: (report: LaneReport) => void },
   ) {}
 
   start(): void {
@@ -41,9 +42,11 @@ export class LaneStatusReporter {
 
   private tick(): void {
     this.publishStatus(true);
-    this.gateway.postStatus(this.source.laneReport()).then(
+    const report = this.source.laneReport();
+    this.gateway.postStatus(report).then(
       () => {
         this.reportFailing = false;
+        this.options.onReported?.(report);
       },
       (error: unknown) => {
         if (!this.reportFailing) this.options.logger.warn('status.report_failed', { error: String(error) });

@@ -82,6 +82,29 @@ describe('lane controller over MQTT', function () {
     assert.ok(report.countersSince! >= startedAt && report.countersSince! <= report.ts, 'counted since the lane started');
   });
 
+  it('when a lane restarts after denials the gateway was never told of, then its first report counts exactly those, and none twice', async () => {
+    const { controller, devices, siteId, config } = await lane({ statusIntervalMs: 200 });
+    const wallet = issuer.wallet(Date.now());
+    const stale = async () => assert.equal((await devices.scan(`${siteId}-G1`, { code: wallet.code(Date.now() - 120_000) })).reason, 'CODE_STALE');
+    for (let i = 0; i < 2; i += 1) await stale();
+    await waitFor(() => gateway.reports.some((report) => report.laneId === siteId && report.deniedByReason?.CODE_STALE === 2), 'a report with the first two denials');
+    // Reports stop reaching the gateway; three more denials are only in the lane's memory and journal.
+    gateway.down = true;
+    const reportsBefore = gateway.reports.length;
+    for (let i = 0; i < 3; i += 1) await stale();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await controller.close();
+    gateway.down = false;
+    const first = gateway.reports.filter((one) => one.laneId === siteId).at(-1)!;
+    assert.equal(gateway.reports.length, reportsBefore, 'no report got through while the gateway was down');
+    const restarted = await startLane({ config });
+    cleanups.push(() => restarted.close());
+    await waitFor(() => gateway.reports.some((report) => report.laneId === siteId && report.countersSince !== first.countersSince), 'a report from the restarted lane');
+    const next = gateway.reports.find((report) => report.laneId === siteId && report.countersSince !== first.countersSince)!;
+    assert.deepEqual(next.deniedByReason, { CODE_STALE: 3 });
+    assert.equal(next.decisions.denied, 3);
+  });
+
   it('when the same code is shown at two gates of the station, then only the first opens', async () => {
     const { devices, siteId } = await lane();
     const code = issuer.wallet(Date.now()).code();
