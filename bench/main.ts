@@ -112,7 +112,7 @@ try {
   say(`pricing: ${config.pricingRiders} riders' business day in lane batches (storePassageBatch + JourneyPairer, in process), PostgreSQL ${redactUrl(config.databaseUrl)}, then SQLite`);
   const pricingOptions = { riders: config.pricingRiders, concurrency: config.pricingConcurrency, maxBatch: 500, maxWaitMs: 20 * 60_000 };
   const pricing: PricingResult = await measurePricing({ ...pricingOptions, databaseUrl: config.databaseUrl });
-  say(`  PostgreSQL: ${pricing.journeysPricedPerS} journeys/s (${pricing.journeys} journeys, ${pricing.batches} batches of ${pricing.meanBatch} passages on average, ${pricing.queriesPerJourney} queries per journey, one by one ${JSON.stringify(pricing.oneByOne)})`);
+  say(`  PostgreSQL: ${pricing.journeysPricedPerS} journeys/s (${pricing.journeys} journeys, ${pricing.batches} batches of ${pricing.meanBatch} passages on average, ${pricing.queriesPerJourney} queries per journey, ${pricing.rounds} pairing rounds, ${pricing.batchesFailed} failed as a whole, one by one ${JSON.stringify(pricing.oneByOne)})`);
   const pricingSqlite = await measurePricing(pricingOptions);
   say(`  SQLite: ${pricingSqlite.journeysPricedPerS} journeys/s (${pricingSqlite.queriesPerJourney} queries per journey)`);
 

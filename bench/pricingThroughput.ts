@@ -47,6 +47,9 @@ export interface PricingResult {
   pairingFailures: number;
   /** Tokens the batch left to the one-at-a-time path, by reason (gateway metrics). */
   oneByOne: Record<string, number>;
+  /** Pairing rounds run, and batches that failed as a whole (a deadlock, say) and went one by one. */
+  rounds: number;
+  batchesFailed: number;
 }
 
 export const DAY_START = Date.UTC(2026, 2, 10, 3, 30); // a Tuesday, 04:30 in Paris: a business day
@@ -125,6 +128,8 @@ export async function measurePricing(options: PricingOptions): Promise<PricingRe
       charges: Number(charges?.n),
       advances: Number(advances?.n),
       pairingFailures: failures,
+      rounds: ctx.metrics.snapshot()['pairing.rounds'] ?? 0,
+      batchesFailed: ctx.metrics.snapshot()['pairing.batch_failed'] ?? 0,
       oneByOne: Object.fromEntries(Object.entries(ctx.metrics.snapshot()).filter(([name]) => name.startsWith('pairing.one_by_one.')).map(([name, count]) => [name.slice('pairing.one_by_one.'.length), count])),
     };
   } finally {

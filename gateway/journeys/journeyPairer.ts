@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../context.js';
 import { publishAfterCommit } from '../context.js';
+import { dialectOf } from '../../db/connect.js';
 import { chunks } from '../db/bulk.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
@@ -10,6 +11,7 @@ import { reconcileToken } from './reconcileToken.js';
 type PassageKey = Pick<PairingPassage, 'passedAt' | 'id'>;
 
 const BATCH_TOKENS = 500;
+const DEFAULT_PARTITIONS = 2;
 
 /** Tokens waiting for the next pairing round, and the callers waiting for them. */
 interface PairingRound {
@@ -26,39 +28,52 @@ interface PairingRound {
  * one token leaves the others paired; the sweeper retries it), then tells the live page about
  * journeys that were charged.
  *
- * Calls that arrive while a round is running join the next round, whichever lane sent them:
- * one round at a time per gateway process (group commit). Lane batches that name the same riders
- * (a rider enters at one station and leaves at another) would otherwise lock each other's tokens
- * and riders for the length of a transaction; together they share one set of statements, and
- * the rounds grow with the load. Each caller still returns only when its own tokens are paired.
+ * Calls that arrive while a round is running join the next round, whichever lane sent them
+ * (group commit). Lane batches that name the same riders (a rider enters at one station and leaves
+ * at another) would otherwise lock each other's tokens and riders for the length of a
+ * transaction; together they share one set of statements, and the rounds grow with the load.
+ * Tokens are split into `partitions` by a hash of their id, each partition running one round at a
+ * time, so that a two-core database works on two rounds at once; partitions hold different tokens,
+ * and their locks (taken in one global order) only meet on what riders share, a family payer's
+ * wallet. Each caller still returns only when its own tokens are paired.
  */
 export class JourneyPairer {
-  private next: PairingRound | undefined;
-  private running: Promise<void> | undefined;
+  private readonly queues: Array<{ next?: PairingRound; running?: Promise<void> }>;
 
-  /** batchTokens 0: every token in a transaction of its own (what a batch must agree with). */
-  constructor(private readonly ctx: GatewayContext, private readonly options: { batchTokens: number } = { batchTokens: BATCH_TOKENS }) {}
+  /**
+   * batchTokens 0: every token in a transaction of its own (what a batch must agree with).
+   * partitions: rounds at once (default 2 on PostgreSQL; SQLite has one writer, so 1).
+   */
+  constructor(private readonly ctx: GatewayContext, private readonly options: { batchTokens: number; partitions?: number } = { batchTokens: BATCH_TOKENS }) {
+    const partitions = Math.max(1, options.partitions ?? (dialectOf(ctx.knex) === 'pg' ? DEFAULT_PARTITIONS : 1));
+    this.queues = Array.from({ length: partitions }, () => ({}));
+  }
 
   /** Re-pair each token from its earliest given passage onwards. */
   async pairTokens(passages: ReadonlyArray<PassageKey & { tokenId: string }>): Promise<{ tokens: number; failed: number }> {
     const mine = new Map<string, PassageKey>();
     for (const passage of passages) addEarliest(mine, passage.tokenId, passage);
     if (mine.size === 0) return { tokens: 0, failed: 0 };
-    const round = (this.next ??= newRound());
-    for (const [tokenId, from] of mine) addEarliest(round.froms, tokenId, from);
-    if (!this.running) this.running = this.runRounds();
-    await round.done;
+    const rounds = new Set<PairingRound>();
+    for (const [tokenId, from] of mine) {
+      const queue = this.queues[partitionOf(tokenId, this.queues.length)];
+      const round = (queue.next ??= newRound());
+      addEarliest(round.froms, tokenId, from);
+      rounds.add(round);
+    }
+    for (const queue of this.queues) if (queue.next && !queue.running) queue.running = this.runRounds(queue);
+    await Promise.all([...rounds].map((round) => round.done));
     let failed = 0;
-    for (const tokenId of mine.keys()) if (round.failed.has(tokenId)) failed += 1;
+    for (const round of rounds) for (const tokenId of mine.keys()) if (round.failed.has(tokenId)) failed += 1;
     return { tokens: mine.size, failed };
   }
 
-  private async runRounds(): Promise<void> {
+  private async runRounds(queue: { next?: PairingRound; running?: Promise<void> }): Promise<void> {
     // Let callers of this same turn of the event loop join the first round.
     await Promise.resolve();
-    while (this.next) {
-      const round = this.next;
-      this.next = undefined;
+    while (queue.next) {
+      const round = queue.next;
+      queue.next = undefined;
       this.ctx.metrics.increment('pairing.rounds');
       try {
         await this.pairRound(round);
@@ -67,7 +82,7 @@ export class JourneyPairer {
         round.settle(error);
       }
     }
-    this.running = undefined;
+    queue.running = undefined;
   }
 
   private async pairRound(round: PairingRound): Promise<void> {
@@ -118,4 +133,12 @@ function newRound(): PairingRound {
   // A caller that stops waiting (its request went away) must not leave an unhandled rejection.
   done.catch(() => {});
   return { froms: new Map(), failed: new Set(), done, settle };
+}
+
+/** A token's partition: FNV-1a of its id, so a token always lands in the same one. */
+function partitionOf(tokenId: string, partitions: number): number {
+  if (partitions === 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tokenId.length; i++) hash = Math.imul(hash ^ tokenId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % partitions;
 }

@@ -87,31 +87,33 @@ describe('journey pairing in batches', function () {
     assert.deepEqual(batched.outcome, oneByOne.outcome);
   });
 
-  it('when lanes post their batches at the same moment, then their tokens are paired in one round, each once, and a repeat changes nothing', async () => {
-    const riders = benchRiders(40);
-    const random = seededRandom(12);
-    const days = riders.map((rider) => riderDay(rider, DAY_START, random));
-    const expected = days.reduce((total, day) => total + day.journeys, 0);
-    const batches = laneBatches(days.flatMap((day) => day.taps), 500, 24 * HOUR);
-    const { db, clock, ctx } = await pricingDatabase(databases, riders);
-    clock.set(Math.max(...batches.map((item) => item.sentAt)));
-    const stored: PassageRecord[][] = [];
-    for (const { batch } of batches) stored.push((await storePassageBatch(ctx, batch)).inserted);
-    assert.ok(stored.length > 1, 'the day spans several lanes');
-    const pairer = new JourneyPairer(ctx);
-    const results = await Promise.all(stored.map((inserted) => pairer.pairTokens(inserted)));
-    assert.equal(ctx.metrics.snapshot()['pairing.rounds'], 1);
-    // Each lane is told about its own tokens: a rider who used two lanes counts at both.
-    results.forEach((result, index) => assert.deepEqual(result, { tokens: new Set(stored[index].map((passage) => passage.tokenId)).size, failed: 0 }));
-    const complete = await db.knex('journeys').where('status', 'complete').count({ n: '*' }).first();
-    assert.equal(Number(complete?.n), expected);
-    assert.equal(Number((await db.knex('passages').whereNull('journey_id').count({ n: '*' }).first())?.n), 0);
-    assert.deepEqual(await checkLedger(db.knex), []);
-    const before = await outcome(db.knex);
-    await Promise.all(stored.map((inserted) => pairer.pairTokens(inserted)));
-    assert.equal(ctx.metrics.snapshot()['pairing.rounds'], 2);
-    assert.deepEqual(await outcome(db.knex), before);
-  });
+  for (const partitions of [1, 2]) {
+    it(`when lanes post their batches at the same moment, then their tokens are paired in one round per partition (${partitions}), each once, and a repeat changes nothing`, async () => {
+      const riders = benchRiders(40);
+      const random = seededRandom(12);
+      const days = riders.map((rider) => riderDay(rider, DAY_START, random));
+      const expected = days.reduce((total, day) => total + day.journeys, 0);
+      const batches = laneBatches(days.flatMap((day) => day.taps), 500, 24 * HOUR);
+      const { db, clock, ctx } = await pricingDatabase(databases, riders);
+      clock.set(Math.max(...batches.map((item) => item.sentAt)));
+      const stored: PassageRecord[][] = [];
+      for (const { batch } of batches) stored.push((await storePassageBatch(ctx, batch)).inserted);
+      assert.ok(stored.length > 1, 'the day spans several lanes');
+      const pairer = new JourneyPairer(ctx, { batchTokens: 500, partitions });
+      const results = await Promise.all(stored.map((inserted) => pairer.pairTokens(inserted)));
+      assert.equal(ctx.metrics.snapshot()['pairing.rounds'], partitions);
+      // Each lane is told about its own tokens: a rider who used two lanes counts at both.
+      results.forEach((result, index) => assert.deepEqual(result, { tokens: new Set(stored[index].map((passage) => passage.tokenId)).size, failed: 0 }));
+      const complete = await db.knex('journeys').where('status', 'complete').count({ n: '*' }).first();
+      assert.equal(Number(complete?.n), expected);
+      assert.equal(Number((await db.knex('passages').whereNull('journey_id').count({ n: '*' }).first())?.n), 0);
+      assert.deepEqual(await checkLedger(db.knex), []);
+      const before = await outcome(db.knex);
+      await Promise.all(stored.map((inserted) => pairer.pairTokens(inserted)));
+      assert.equal(ctx.metrics.snapshot()['pairing.rounds'], 2 * partitions);
+      assert.deepEqual(await outcome(db.knex), before);
+    });
+  }
 
   it('when a tariff version is added, then the cached catalog is loaded again, and not otherwise', async () => {
     const db = await openTestDatabase();
