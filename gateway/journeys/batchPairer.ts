@@ -1,5 +1,6 @@
 import type { GatewayContext } from '../context.js';
-import { chunks, lockKeysForTransaction, updateTextColumn } from '../db/bulk.js';
+import { lockKeysForTransaction, updateTextColumn } from '../db/bulk.js';
+import { insertRows } from '../db/insertRows.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { accountId } from '../ledger/accounts.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
@@ -123,14 +124,14 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
 
     // The rows' rollup facts before they change: the rollups move by the difference (gateway/reports).
     const before = await loadJourneyFacts(trx, changed.filter((item) => item.exists).map((item) => item.journey.id));
-    if (ledger.accounts.size) await trx('accounts').insert([...ledger.accounts.values()]).onConflict('id').ignore();
-    for (const part of chunks(journeyRows, 200)) await trx('journeys').insert(part).onConflict('id').merge();
+    await insertRows(trx, 'accounts', [...ledger.accounts.values()], { columns: ['id'], action: 'ignore' });
+    await insertRows(trx, 'journeys', journeyRows, { columns: ['id'], action: 'merge' });
     await updateTextColumn(trx, 'passages', 'journey_id', links);
-    for (const part of chunks(ledger.postings)) await trx('postings').insert(part);
-    for (const part of chunks(ledger.entries)) await trx('ledger_entries').insert(part);
-    for (const part of chunks(ledger.arrears)) await trx('arrears').insert(part);
-    for (const part of chunks(ledger.arrearsEvents)) await trx('arrears_events').insert(part);
-    for (const part of chunks(ledger.payerNotices)) await trx('payer_notices').insert(part).onConflict(['posting_id', 'payer_rider_id']).ignore();
+    await insertRows(trx, 'postings', ledger.postings);
+    await insertRows(trx, 'ledger_entries', ledger.entries);
+    await insertRows(trx, 'arrears', ledger.arrears);
+    await insertRows(trx, 'arrears_events', ledger.arrearsEvents);
+    await insertRows(trx, 'payer_notices', ledger.payerNotices, { columns: ['posting_id', 'payer_rider_id'], action: 'ignore' });
     const rollups = new RollupDelta();
     const slots = BusinessSlots.of(ctx.config);
     for (const { journey } of changed) rollUpJourney(rollups, slots, before.get(journey.id), journey);

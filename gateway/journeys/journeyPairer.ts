@@ -105,7 +105,8 @@ export class JourneyPairer {
     try {
       return (await pairBatch(this.ctx, catalog, new Map(part))).oneByOne;
     } catch {
-      // Nothing of the batch was written: each token is tried on its own, so one bad token fails alone.
+      // Nothing of the batch was written (a deadlock with another round or replica is one cause):
+      // each token is tried on its own, so one bad token fails alone.
       this.ctx.metrics.increment('pairing.batch_failed');
       return part.map(([tokenId]) => tokenId);
     }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { PassageBatch, PassageBatchResult, PassageRecord } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
+import { insertRows } from '../db/insertRows.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { BusinessSlots } from '../reports/businessSlots.js';
 import { addPassageFacts, gatePassageFacts, type PassageFacts } from '../reports/passageRollup.js';
@@ -93,7 +94,7 @@ export async function storeLaneBatch<P extends { id: string; laneId: string; lan
     }
     const rows = fresh.map((passage) => spec.toRow(passage, receivedAt));
     if (prepare && fresh.length) await prepare(trx, fresh, rows);
-    for (let i = 0; i < rows.length; i += CHUNK) await trx(spec.table).insert(rows.slice(i, i + CHUNK));
+    await insertRows(trx, spec.table, rows);
     const rollups = new RollupDelta();
     const slots = BusinessSlots.of(ctx.config);
     for (const passage of fresh) addPassageFacts(rollups, slots, spec.reportFacts(passage));
