@@ -24,10 +24,19 @@ export async function lockKeysForTransaction(trx: Knex.Transaction, keys: readon
 
 export type SqlType = 'text' | 'bigint';
 
-/** `(CAST(? AS text), CAST(? AS bigint)), ...` for a VALUES list both PostgreSQL and SQLite type the same. */
-export function valuesSql(rows: ReadonlyArray<ReadonlyArray<Knex.Value>>, types: readonly SqlType[]): { sql: string; bindings: Knex.Value[] } {
+
+/**
+ * Rows to use as a table in a WITH clause (`WITH f(a, b) AS (${sql})`), typed the same in both
+ * databases. PostgreSQL gets `SELECT * FROM unnest(?::text[], ?::bigint[])`, one array per column,
+ * which it parses and plans in a fraction of the time of a VALUES list of a parameter per value;
+ * SQLite gets `VALUES (CAST(? AS text), CAST(? AS bigint)), ...`.
+ */
+export function valuesSql(db: Knex | Knex.Transaction, rows: ReadonlyArray<ReadonlyArray<Knex.Value>>, types: readonly SqlType[]): { sql: string; bindings: Knex.Value[] } {
+  if (dialectOf(db) === 'pg') {
+    return { sql: `SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`, bindings: types.map((_, column) => rows.map((row) => row[column]) as unknown as Knex.Value) };
+  }
   const row = `(${types.map((type) => `CAST(? AS ${type})`).join(', ')})`;
-  return { sql: rows.map(() => row).join(', '), bindings: rows.flat() };
+  return { sql: `VALUES ${rows.map(() => row).join(', ')}`, bindings: rows.flat() };
 }
 
 /** The rows of a knex.raw result, whichever the driver. */
@@ -38,7 +47,7 @@ export function rowsOf(result: unknown): Array<Record<string, unknown>> {
 /** Set one text column of many rows by id, in one statement per chunk. */
 export async function updateTextColumn(trx: Knex.Transaction, table: string, column: string, updates: ReadonlyArray<{ id: string; value: string | null }>): Promise<void> {
   for (const part of chunks(updates, 1000)) {
-    const values = valuesSql(part.map((update) => [update.id, update.value]), ['text', 'text']);
-    await trx.raw(`WITH v(id, value) AS (VALUES ${values.sql}) UPDATE ?? SET ?? = v.value FROM v WHERE ??.id = v.id`, [...values.bindings, table, column, table]);
+    const values = valuesSql(trx, part.map((update) => [update.id, update.value]), ['text', 'text']);
+    await trx.raw(`WITH v(id, value) AS (${values.sql}) UPDATE ?? SET ?? = v.value FROM v WHERE ??.id = v.id`, [...values.bindings, table, column, table]);
   }
 }

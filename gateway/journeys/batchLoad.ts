@@ -91,9 +91,9 @@ function eachRow(trx: Db, table: string, condition: string): string {
 export async function loadTokenPassages(trx: Db, froms: ReadonlyMap<string, PassageKey>): Promise<Map<string, WindowPassage[]>> {
   const byToken = new Map<string, WindowPassage[]>();
   for (const part of chunks([...froms.entries()])) {
-    const values = valuesSql(part.map(([tokenId, from]) => [tokenId, from.passedAt]), ['text', 'bigint']);
+    const values = valuesSql(trx, part.map(([tokenId, from]) => [tokenId, from.passedAt]), ['text', 'bigint']);
     const result = await trx.raw(
-      `WITH f(token_id, from_at) AS (VALUES ${values.sql}),
+      `WITH f(token_id, from_at) AS (${values.sql}),
        b AS (SELECT f.token_id, (SELECT MAX(p.passed_at) FROM passages p WHERE p.token_id = f.token_id AND p.direction = 'exit' AND p.passed_at < f.from_at) AS boundary_at FROM f)
        SELECT p.token_id, p.id, p.direction, p.station_id, p.mode, p.passed_at, p.received_at, p.fare_class, p.journey_id
        FROM b ${eachRow(trx, 'passages p', 'p.token_id = b.token_id AND p.passed_at >= COALESCE(b.boundary_at, -1)')}`,
@@ -119,9 +119,9 @@ export async function loadJourneysById(trx: Db, ids: readonly string[]): Promise
 export async function loadRiderJourneys(trx: Db, ranges: ReadonlyMap<string, { fromMs: number; toMs: number }>): Promise<Map<string, Journey[]>> {
   const byRider = new Map<string, Journey[]>();
   for (const part of chunks([...ranges.entries()])) {
-    const values = valuesSql(part.map(([riderId, range]) => [riderId, range.fromMs - PRICING_REACH_MS, range.toMs + PRICING_REACH_MS]), ['text', 'bigint', 'bigint']);
+    const values = valuesSql(trx, part.map(([riderId, range]) => [riderId, range.fromMs - PRICING_REACH_MS, range.toMs + PRICING_REACH_MS]), ['text', 'bigint', 'bigint']);
     const result = await trx.raw(
-      `WITH r(rider_id, lo, hi) AS (VALUES ${values.sql})
+      `WITH r(rider_id, lo, hi) AS (${values.sql})
        SELECT j.* FROM r ${eachRow(trx, 'journeys j', "j.rider_id = r.rider_id AND j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void' AND j.mode <> 'toll'")}`,
       values.bindings,
     );
