@@ -24,7 +24,6 @@ export async function lockKeysForTransaction(trx: Knex.Transaction, keys: readon
 
 export type SqlType = 'text' | 'bigint';
 
-
 /**
  * Rows to use as a table in a WITH clause (`WITH f(a, b) AS (${sql})`), typed the same in both
  * databases. PostgreSQL gets `SELECT * FROM unnest(?::text[], ?::bigint[])`, one array per column,
