@@ -67,7 +67,7 @@ const MIGRATIONS: string[] = [
    UPDATE outbox SET passed_at = json_extract(record, '$.passedAt');
    CREATE INDEX outbox_passed_at ON outbox (passed_at, lane_seq);`,
   // A restarted lane counts the denials it journaled after its last accepted report (lanes/status/reportedDenials.ts).
-  `CREATE INDEX decisions_denied ON decisions (decided_at) WHERE action = 'deny';`,
+  `CREATE INDEX IF NOT EXISTS decisions_denied ON decisions (decided_at) WHERE action = 'deny';`,
 ];
 
 /**
