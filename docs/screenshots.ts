@@ -12,6 +12,7 @@ import { uuidv7 } from '../protocol/ids.js';
 import { enrolRiders } from '../simulator/people/enrolRiders.js';
 import { GateQueue } from '../simulator/people/gateQueue.js';
 import { seededRandom } from '../simulator/random.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/browser/chromium.js';
 import { Traffic } from '../simulator/scenario/traffic.js';
 import { shootRiderPages } from './riderScreenshots.js';
 
@@ -27,11 +28,7 @@ import { shootRiderPages } from './riderScreenshots.js';
  */
 const TRAFFIC_MS = 20_000;
 const VIEWPORT = { width: 1400, height: 1000 };
-const CHROMIUM = '/usr/bin/chromium';
 const IMAGES = join(dirname(fileURLToPath(import.meta.url)), 'images');
-
-/** Flags for a headless Chromium on a machine without outside network access. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (Debian: apt-get install chromium)`);
 

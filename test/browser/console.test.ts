@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { staffSession, type TestStaff } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork } from '../support/testNetwork.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, logInThroughForm, skipWithoutChromium } from './chromium.js';
 
 
 /**
@@ -23,13 +22,10 @@ describe('the operator console, in a real browser', function () {
   const pageErrors: Error[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     net = await new TestNetwork({ metroStations: 3, buses: 1, lane: { gateOpenForMs: 1000 } }).start();
     supervisor = await staffSession(net.gateway.knex, { role: 'supervisor', operatorId: 'metro' });
-    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: 'en-US', viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium(profile.path);
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
   });
@@ -47,10 +43,7 @@ describe('the operator console, in a real browser', function () {
   it('when a supervisor logs in through the form, then the live page shows only their operator and the lane counters move as riders pass', async () => {
     await page.goto(`${net!.gateway.url}/console`);
     assert.match(page.url(), /\/login\?next=%2Fconsole$/, 'sent to log in first');
-    await page.getByLabel('Username').fill(supervisor.username);
-    await page.getByLabel('Password').fill(supervisor.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/console$/);
+    await logInThroughForm(page, supervisor, /\/console$/);
     await page.waitForFunction(() => document.getElementById('connection')?.textContent === 'live', undefined, { timeout: 10_000 });
     assert.match(await page.locator('header .who').innerText(), new RegExp(`${supervisor.username} · supervisor · metro`));
     // The bus is another operator's: no card, no lane row.

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../gateway/access/cookies.js';
 import { demoMetroFareMatrix, DEMO_BUS_FLAT_FARE_MINOR } from '../../demo/network.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork, type TestRider } from '../support/testNetwork.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, skipWithoutChromium } from './chromium.js';
 
 const LOCALE = 'en-US';
 
@@ -22,12 +21,9 @@ describe('the console live page, in a real browser', function () {
   let loads = 0;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     net = await new TestNetwork({ metroStations: 4, buses: 1, lane: { gateOpenForMs: 1000 } }).start();
-    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: LOCALE, viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium(profile.path, { locale: LOCALE });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
     page.on('load', () => (loads += 1));

@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../gateway/support.js';
 import { DAY1, DAY2, seedReportScenario } from '../gateway/reports/reportSupport.js';
 import { staffSession } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, logInThroughForm, skipWithoutChromium } from './chromium.js';
 
 
 /** A console page opened as the metro's staff would: the console sends them to log in through its form, then on to the page. */
-export async function openConsolePage(browser: BrowserContext, t: TestGateway, path: string): Promise<Page> {
+async function openConsolePage(browser: BrowserContext, t: TestGateway, path: string): Promise<Page> {
   const staff = await staffSession(t.db.knex, { role: 'viewer', operatorId: 'metro', now: t.clock.now() });
   const page = await browser.newPage();
   await browser.clearCookies();
   await page.goto(`${t.gateway.url}${path}`);
-  await page.getByLabel('Username').fill(staff.username);
-  await page.getByLabel('Password').fill(staff.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((url) => url.pathname === path.split('?')[0]);
+  await logInThroughForm(page, staff, path.split('?')[0]);
   return page;
 }
 
@@ -28,13 +25,10 @@ describe('a report page, in a real browser', function () {
   const profile = temporaryDir('turnpike-chromium-');
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     t = await startTestGateway();
     await seedReportScenario(t);
-    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: 'en-US', acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium(profile.path, { acceptDownloads: true });
   });
 
   after(async () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { demoMetroFareMatrix } from '../../demo/network.js';
 import type { CameraFrame } from '../../protocol/messages.js';
 import { temporaryDir } from '../support/environment.js';
 import { eventually, TestNetwork } from '../support/testNetwork.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, skipWithoutChromium } from './chromium.js';
 
 const LOCALE = 'en-US';
 const REFRESH_S = 2;
@@ -26,12 +25,9 @@ describe('the rider pages, in a real browser acting as the phone', function () {
   let phoneId: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     net = await new TestNetwork({ metroStations: 4, buses: 1, gateway: { rideCodeRefreshS: REFRESH_S } }).start();
-    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: LOCALE, viewport: { width: 1200, height: 900 } });
+    browser = await launchChromium(profile.path, { locale: LOCALE, width: 1200 });
     page = await browser.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     // A Content-Security-Policy violation (an inline script or style) is reported on the console.

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { staffSession } from '../support/access.js';
 import { temporaryDir } from '../support/environment.js';
 import { startTestGateway, type TestGateway } from '../gateway/support.js';
 import { DAY, dayWindow, endDay, gatePassage, sendBatches, TestLaneJournal } from '../gateway/settlement/support.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
-
+import { launchChromium, logInThroughForm, skipWithoutChromium } from './chromium.js';
 
 describe('closing a settlement day, in a real browser', function () {
   this.timeout(60_000);
@@ -16,10 +14,7 @@ describe('closing a settlement day, in a real browser', function () {
   const profile = temporaryDir('turnpike-chromium-');
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     t = await startTestGateway();
     // A day at one metro lane: the gateway holds three passages, the lane's journal reports two.
     const passages = [1, 2, 3].map((seq) => gatePassage('M1-01', seq, t!.clock.now() + seq * 1000));
@@ -28,7 +23,7 @@ describe('closing a settlement day, in a real browser', function () {
     journal.append(passages.slice(0, 2));
     endDay(t);
     await journal.report(t.api, dayWindow(t));
-    browser = await chromium.launchPersistentContext(profile.path, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, locale: 'en-US', viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium(profile.path);
   });
 
   after(async () => {
@@ -44,10 +39,7 @@ describe('closing a settlement day, in a real browser', function () {
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(`${t!.gateway.url}/console/settlement`);
-    await page.getByLabel('Username').fill(supervisor.username);
-    await page.getByLabel('Password').fill(supervisor.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.pathname === '/console/settlement');
+    await logInThroughForm(page, supervisor, '/console/settlement');
     await page.getByRole('link', { name: DAY }).click();
     await page.waitForURL((url) => url.pathname === `/console/settlement/metro/${DAY}`);
     assert.match(await page.locator('main').innerText(), /UNKNOWN_TO_LANE/);
