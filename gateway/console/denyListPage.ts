@@ -2,9 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { csrfTokenOf } from '../access/principal.js';
 import type { GatewayContext } from '../context.js';
-import { NotFoundError, type GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
 import { parseInput } from '../http/validate.js';
-import { riderVisibleTo, visibleRiderIds } from '../riders/riderVisibility.js';
+import { requireRiderVisibleTo, visibleRiderIds } from '../riders/riderVisibility.js';
 import { addToDenyList, DenyReason, releaseFromDenyList, TokenId, type DenyTarget } from '../trust/denyListChanges.js';
 import { listDenyListWithOwners, type DenyListEntryView } from '../trust/denyListView.js';
 import { formatInstant } from './format.js';
@@ -75,7 +75,7 @@ ${canAct ? addForm(response, typed) : html`<p class="hint">Supervisors and admin
         const entry = parseInput(NewEntry, typed, 'form');
         const target = targetOf(entry.target);
         // An operator's staff name only riders who travelled with them; others are not found.
-        if ('riderId' in target && !(await riderVisibleTo(ctx.knex, staffOf(response), target.riderId))) throw new NotFoundError('RIDER_NOT_FOUND', `rider ${target.riderId}`);
+        if ('riderId' in target) await requireRiderVisibleTo(ctx.knex, staffOf(response), target.riderId);
         const change = await addToDenyList(ctx, target, entry.reason);
         return doneLocation(PAGE, 'added', change.tokenIds.length);
       },

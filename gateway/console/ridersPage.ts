@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { csrfTokenOf } from '../access/principal.js';
 import { arrearsViewOf } from '../arrears/arrearsView.js';
 import type { GatewayContext } from '../context.js';
-import { GatewayError, NotFoundError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { parseInput } from '../http/validate.js';
 import { listJourneys, type Journey } from '../journeys/journeyRecords.js';
 import { journeySummaryOf } from '../journeys/journeySummary.js';
 import { requireRider, riderFunds, type Rider } from '../riders/riderRecords.js';
-import { riderVisibleTo } from '../riders/riderVisibility.js';
+import { requireRiderVisibleTo } from '../riders/riderVisibility.js';
 import { searchRiders, type RiderMatch } from '../riders/riderSearch.js';
 import { addToDenyList, DenyReason, releaseFromDenyList } from '../trust/denyListChanges.js';
 import { listDenyListWithOwners } from '../trust/denyListView.js';
@@ -55,7 +55,7 @@ export function ridersPage(ctx: GatewayContext) {
   /** The rider, if the staff may see them; RIDER_NOT_FOUND otherwise, as for an unknown id. */
   async function visibleRider(staff: StaffPrincipal, riderId: string): Promise<Rider> {
     const rider = await requireRider(ctx.knex, riderId);
-    if (!(await riderVisibleTo(ctx.knex, staff, rider.id))) throw new NotFoundError('RIDER_NOT_FOUND', `rider ${riderId}`);
+    await requireRiderVisibleTo(ctx.knex, staff, rider.id);
     return rider;
   }
 

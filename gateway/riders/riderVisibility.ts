@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../access/principal.js';
+import { NotFoundError } from '../errors.js';
 
 /**
  * Which riders and vehicles staff may look up (docs/operations.md, "Operator console"). Riders'
@@ -24,6 +25,11 @@ export function vehiclesVisibleTo<T extends Knex.QueryBuilder>(db: Knex, query: 
 export async function riderVisibleTo(db: Knex, staff: Staff, riderId: string): Promise<boolean> {
   if (staff.operatorId === null) return true;
   return Boolean(await db('journeys').where({ rider_id: riderId, operator_id: staff.operatorId }).first('id'));
+}
+
+/** RIDER_NOT_FOUND, as for an unknown id, when the staff may not see the rider. */
+export async function requireRiderVisibleTo(db: Knex, staff: Staff, riderId: string): Promise<void> {
+  if (!(await riderVisibleTo(db, staff, riderId))) throw new NotFoundError('RIDER_NOT_FOUND', `rider ${riderId}`);
 }
 
 /** Of these riders, the ones the staff may see. */

@@ -2,8 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf } from '../../access/principal.js';
 import type { GatewayContext } from '../../context.js';
-import { NotFoundError } from '../../errors.js';
-import { riderVisibleTo } from '../../riders/riderVisibility.js';
+import { requireRiderVisibleTo } from '../../riders/riderVisibility.js';
 import { listIssuerKeys, revokeIssuerKey, rotateIssuerKey } from '../../credentials/issuerKeys.js';
 import { listDenyList } from '../../trust/denyList.js';
 import { addToDenyList, releaseFromDenyList, TokenId } from '../../trust/denyListChanges.js';
@@ -25,7 +24,7 @@ export function trustRouter(ctx: GatewayContext): Router {
     const body = parseInput(DenyRequest, request.body);
     // As on the console's page: an operator's staff name only riders who travelled with them.
     const principal = principalOf(response);
-    if ('riderId' in body && principal.kind === 'staff' && !(await riderVisibleTo(ctx.knex, principal, body.riderId))) throw new NotFoundError('RIDER_NOT_FOUND', `rider ${body.riderId}`);
+    if ('riderId' in body && principal.kind === 'staff') await requireRiderVisibleTo(ctx.knex, principal, body.riderId);
     response.status(201).json(await addToDenyList(ctx, 'tokenId' in body ? { tokenId: body.tokenId } : { riderId: body.riderId }, body.reason));
   });
 
