@@ -126,10 +126,7 @@ export class LaneController {
       const reportedDenials = new ReportedDenials(db);
       if (!this.unreportedDenialsCounted) {
         this.unreportedDenialsCounted = true;
-        for (const [reason, count] of Object.entries(reportedDenials.unreported())) {
-          this.counters.denied += count;
-          this.counters.deniedByReason[reason] = (this.counters.deniedByReason[reason] ?? 0) + count;
-        }
+        this.counters.addDenials(reportedDenials.unreported());
       }
       const outbox = new OutboxStore(db);
       const forwarder = new OutboxForwarder(outbox, gateway, {

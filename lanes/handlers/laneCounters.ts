@@ -37,4 +37,12 @@ export class LaneCounters {
     this.denied++;
     if (reason) this.deniedByReason[reason] = (this.deniedByReason[reason] ?? 0) + 1;
   }
+
+  /** Denials decided before this process started and not yet reported (a restarted lane's journal), by reason. */
+  addDenials(byReason: Record<string, number>): void {
+    for (const [reason, count] of Object.entries(byReason)) {
+      this.denied += count;
+      this.deniedByReason[reason] = (this.deniedByReason[reason] ?? 0) + count;
+    }
+  }
 }
