@@ -16,9 +16,23 @@ export function chunks<T>(items: readonly T[], size = BULK_CHUNK): T[][] {
  * deadlocking. SQLite has one writer and needs none.
  */
 export async function lockKeysForTransaction(trx: Knex.Transaction, keys: readonly string[]): Promise<void> {
-  if (dialectOf(trx) !== 'pg' || keys.length === 0) return;
-  for (const part of chunks([...new Set(keys)], 5000)) {
-    await trx.raw('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) AS k ORDER BY h) AS locks', [part]);
+  await lockKeyGroupsForTransaction(trx, [keys]);
+}
+
+/**
+ * lockKeysForTransaction for groups of keys that must be locked one group after the other (riders
+ * before the family payers who pay for them, as the one-by-one path takes them), in one statement:
+ * by group, then by lock id. The ordered subquery feeds the lock calls row by row in its order.
+ */
+export async function lockKeyGroupsForTransaction(trx: Knex.Transaction, groups: ReadonlyArray<readonly string[]>): Promise<void> {
+  if (dialectOf(trx) !== 'pg') return;
+  const seen = new Set<string>();
+  const rows = groups.flatMap((keys, group) => keys.filter((key) => !seen.has(key) && seen.add(key)).map((key) => [group, key] as const));
+  for (const part of chunks(rows, 5000)) {
+    await trx.raw(
+      'SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT g, hashtext(k) AS h FROM unnest(?::int[], ?::text[]) AS u(g, k) GROUP BY g, h ORDER BY g, h) AS locks',
+      [part.map(([group]) => group), part.map(([, key]) => key)] as unknown as Knex.RawBinding[],
+    );
   }
 }
 
@@ -45,8 +59,13 @@ export function rowsOf(result: unknown): Array<Record<string, unknown>> {
 
 /** Set one text column of many rows by id, in one statement per chunk. */
 export async function updateTextColumn(trx: Knex.Transaction, table: string, column: string, updates: ReadonlyArray<{ id: string; value: string | null }>): Promise<void> {
-  for (const part of chunks(updates, 1000)) {
-    const values = valuesSql(trx, part.map((update) => [update.id, update.value]), ['text', 'text']);
-    await trx.raw(`WITH v(id, value) AS (${values.sql}) UPDATE ?? SET ?? = v.value FROM v WHERE ??.id = v.id`, [...values.bindings, table, column, table]);
-  }
+  for (const statement of updateTextColumnStatements(trx, table, column, updates)) await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
+}
+
+/** updateTextColumn's statements, to run with others (runTogether). */
+export function updateTextColumnStatements(db: Knex | Knex.Transaction, table: string, column: string, updates: ReadonlyArray<{ id: string; value: string | null }>): Array<{ sql: string; bindings: Knex.Value[] }> {
+  return chunks(updates, 1000).map((part) => {
+    const values = valuesSql(db, part.map((update) => [update.id, update.value]), ['text', 'text']);
+    return { sql: `WITH v(id, value) AS (${values.sql}) UPDATE ?? SET ?? = v.value FROM v WHERE ??.id = v.id`, bindings: [...values.bindings, table, column, table] };
+  });
 }

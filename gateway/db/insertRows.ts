@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../../db/connect.js';
 import { chunks } from './bulk.js';
+import { statementOf, type Statement } from './together.js';
 
 export interface OnConflict {
   columns: string[];
@@ -34,17 +35,20 @@ function typesOf(trx: Knex.Transaction, table: string): Promise<Map<string, stri
  * Rows that do not all name the same columns, and SQLite, go through knex as before.
  */
 export async function insertRows(trx: Knex.Transaction, table: string, rows: ReadonlyArray<Record<string, unknown>>, onConflict?: OnConflict): Promise<void> {
-  if (rows.length === 0) return;
+  for (const statement of await insertStatements(trx, table, rows, onConflict)) await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
+}
+
+/** insertRows' statements, to run with others (runTogether). */
+export async function insertStatements(trx: Knex.Transaction, table: string, rows: ReadonlyArray<Record<string, unknown>>, onConflict?: OnConflict): Promise<Statement[]> {
+  if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
   const uniform = rows.every((row) => Object.keys(row).length === columns.length && columns.every((column) => column in row));
   const types = uniform && dialectOf(trx) === 'pg' ? await typesOf(trx, table) : undefined;
   if (!types || columns.some((column) => !types.has(column))) {
-    for (const part of chunks(rows, 200)) {
+    return chunks(rows, 200).map((part) => {
       const insert = trx(table).insert(part);
-      if (onConflict) await (onConflict.action === 'merge' ? insert.onConflict(onConflict.columns).merge() : insert.onConflict(onConflict.columns).ignore());
-      else await insert;
-    }
-    return;
+      return statementOf(onConflict ? (onConflict.action === 'merge' ? insert.onConflict(onConflict.columns).merge() : insert.onConflict(onConflict.columns).ignore()) : insert);
+    });
   }
   const identifiers = columns.map(() => '??').join(', ');
   const arrays = columns.map((column) => `?::${types.get(column)}[]`).join(', ');
@@ -58,5 +62,5 @@ export async function insertRows(trx: Knex.Transaction, table: string, rows: Rea
     bindings.push(...onConflict.columns);
     if (onConflict.action === 'merge') for (const column of columns) bindings.push(column, column);
   }
-  await trx.raw(`INSERT INTO ?? (${identifiers}) SELECT * FROM unnest(${arrays})${conflict}`, bindings as Knex.RawBinding[]);
+  return [{ sql: `INSERT INTO ?? (${identifiers}) SELECT * FROM unnest(${arrays})${conflict}`, bindings }];
 }

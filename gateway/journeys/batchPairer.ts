@@ -1,15 +1,16 @@
 import type { GatewayContext } from '../context.js';
-import { lockKeysForTransaction, updateTextColumn } from '../db/bulk.js';
-import { insertRows } from '../db/insertRows.js';
+import { lockKeyGroupsForTransaction, lockKeysForTransaction, updateTextColumnStatements } from '../db/bulk.js';
+import { insertStatements } from '../db/insertRows.js';
+import { Reads, runTogether } from '../db/together.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { accountId } from '../ledger/accounts.js';
 import type { NetworkCatalog } from '../network/networkCatalog.js';
 import { monthOf } from '../funding/familyPayer.js';
 import { BusinessSlots } from '../reports/businessSlots.js';
-import { loadJourneyFacts, rollUpJourney } from '../reports/journeyRollup.js';
+import { rollUpJourney, type JourneyFacts } from '../reports/journeyRollup.js';
 import { RollupDelta } from '../reports/rollupDelta.js';
 import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges, type BatchFamilyPayer } from './batchCharges.js';
-import { loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinks, loadFamilySpent, loadJourneysById, loadPaidByAccount, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
+import { batchFamily, loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinksOfTokens, loadFamilySpent, loadJourneysById, loadPaidByAccount, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
 import { targetChargeMinor } from './chargeJourney.js';
 import { journeyToRow, type Journey } from './journeyRecords.js';
 import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey } from './reconcilePlan.js';
@@ -33,16 +34,22 @@ interface TokenPlan {
  * tokens, money given back that waives a debt, an arrears cycle that acts) are returned for
  * reconcileToken.
  *
+ * Also returns, for the tokens of riders in a family (payers and members), the payer whose
+ * wallet they share (JourneyPairer keeps such tokens in one partition).
+ *
  * Rider locks are taken in two steps, riders who pay for nobody first, then family payers: the
  * order chargeJourney takes them in (member, then payer), so the two paths never deadlock.
  */
-export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, froms: ReadonlyMap<string, PassageKey>): Promise<{ oneByOne: string[] }> {
+export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, froms: ReadonlyMap<string, PassageKey>): Promise<{ oneByOne: string[]; payerGroups: Map<string, string> }> {
   return inTransaction(ctx.knex, async (unit) => {
     const { trx } = unit;
     const now = ctx.clock.now();
     const tokenIds = [...froms.keys()];
     await lockKeysForTransaction(trx, tokenIds.map((tokenId) => `token:${tokenId}`));
-    const owners = await loadTokenOwners(trx, tokenIds);
+    const ownersRead = new Reads(trx);
+    const owners = loadTokenOwners(ownersRead, tokenIds);
+    const familyLinks = loadFamilyLinksOfTokens(ownersRead, tokenIds);
+    await ownersRead.run();
     const tokensOfRider = new Map<string, number>();
     for (const owner of owners.values()) tokensOfRider.set(owner.riderId, (tokensOfRider.get(owner.riderId) ?? 0) + 1);
     const oneByOne = new Set<string>();
@@ -55,25 +62,60 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
       }
       return !reason;
     });
-    const family = await loadFamilyLinks(trx, batchable.map((tokenId) => owners.get(tokenId)!.riderId));
-    const riderLocks = batchable.map((tokenId) => owners.get(tokenId)!.riderId).filter((riderId) => !family.payers.has(riderId));
-    await lockKeysForTransaction(trx, riderLocks.map((riderId) => `rider:${riderId}`));
-    await lockKeysForTransaction(trx, [...family.payers].map((riderId) => `rider:${riderId}`));
+    const riderIds = batchable.map((tokenId) => owners.get(tokenId)!.riderId);
+    const family = batchFamily(familyLinks, riderIds);
+    const payerGroups = new Map<string, string>();
+    for (const tokenId of batchable) {
+      const riderId = owners.get(tokenId)!.riderId;
+      const payer = family.payers.has(riderId) ? riderId : family.links.get(riderId)?.payerRiderId;
+      if (payer) payerGroups.set(tokenId, payer);
+    }
+    const rider = (riderId: string) => `rider:${riderId}`;
+    await lockKeyGroupsForTransaction(trx, [riderIds.filter((riderId) => !family.payers.has(riderId)).map(rider), [...family.payers].map(rider)]);
 
-    const passages = await loadTokenPassages(trx, new Map(batchable.map((tokenId) => [tokenId, froms.get(tokenId)!])));
+    // Under the locks: the passages, and what charging may need of every rider (most of them post).
+    const stateRead = new Reads(trx);
+    const passages = loadTokenPassages(stateRead, new Map(batchable.map((tokenId) => [tokenId, froms.get(tokenId)!])));
+    const balances = loadBalances(stateRead, batchable.flatMap((tokenId) => {
+      const owner = owners.get(tokenId)!;
+      const link = family.links.get(owner.riderId);
+      return [accountId('rider_wallet', owner.riderId, owner.currency), ...(link ? [accountId('rider_wallet', link.payerRiderId, owner.currency)] : [])];
+    }));
+    const debtors = loadDebtorStates(stateRead, riderIds);
+    const spent = family.links.size ? loadFamilySpent(stateRead, [...family.links.values()], monthOf(now)) : new Map<string, number>();
+    await stateRead.run();
+
     const derivedByToken = batchable.flatMap((tokenId) => {
       const window = windowAfterBoundary(passages.get(tokenId) ?? [], froms.get(tokenId)!);
       if (window.length === 0) return [];
       const owner = owners.get(tokenId)!;
       return [{ tokenId, owner, window, ...deriveJourneys(ctx.config, catalog, now, tokenId, owner.riderId, window) }];
     });
-    const storedAll = await loadJourneysById(trx, derivedByToken.flatMap((item) => item.referencedIds));
+    // The rider's journeys are read around the window's passages, with the journeys it names: a
+    // superset of what pricing needs unless a journey it voids began earlier (read again below).
+    const factsBefore = new Map<string, JourneyFacts>();
+    const journeysRead = new Reads(trx);
+    const storedAll = loadJourneysById(journeysRead, derivedByToken.flatMap((item) => item.referencedIds), factsBefore);
+    const windowRanges = new Map(derivedByToken.map((item) => {
+      const times = item.window.map((passage) => passage.passedAt);
+      return [item.owner.riderId, { fromMs: Math.min(...times), toMs: Math.max(...times) }];
+    }));
+    const riderJourneys = loadRiderJourneys(journeysRead, windowRanges, factsBefore);
+    await journeysRead.run();
     const withVoids = derivedByToken.map((item) => {
       const stored = new Map(item.referencedIds.flatMap((id) => (storedAll.has(id) ? [[id, storedAll.get(id)!] as const] : [])));
       return { ...item, stored, ...planVoids(item.derived, stored) };
     });
-    const ranges = new Map(withVoids.filter((item) => Number.isFinite(item.fromMs)).map((item) => [item.owner.riderId, { fromMs: item.fromMs, toMs: item.fromMs }]));
-    const riderJourneys = await loadRiderJourneys(trx, ranges);
+    const earlier = new Map(withVoids.filter((item) => item.fromMs < windowRanges.get(item.owner.riderId)!.fromMs).map((item) => [item.owner.riderId, { fromMs: item.fromMs, toMs: item.fromMs }]));
+    if (earlier.size) {
+      const earlierRead = new Reads(trx);
+      const more = loadRiderJourneys(earlierRead, earlier, factsBefore);
+      await earlierRead.run();
+      for (const [riderId, journeys] of more) {
+        const known = new Set((riderJourneys.get(riderId) ?? []).map((journey) => journey.id));
+        riderJourneys.set(riderId, [...(riderJourneys.get(riderId) ?? []), ...journeys.filter((journey) => !known.has(journey.id))]);
+      }
+    }
     const plans: TokenPlan[] = withVoids.map((item) => {
       const pricing = Number.isFinite(item.fromMs) ? priceAmongJourneys(riderJourneys.get(item.owner.riderId) ?? [], catalog, [...item.derived.values()], item.fromMs, item.voidedIds) : { fresh: [], others: [] };
       const saves = [...item.voided.map((journey) => ({ journey, exists: true })), ...planPricedSaves(item.stored, pricing)];
@@ -82,27 +124,20 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
 
     const posting = plans.filter((plan) => plan.saves.some(({ journey }) => targetChargeMinor(journey) !== journey.chargedMinor && journey.operatorId));
     const postedBefore = posting.flatMap((plan) => plan.saves.filter((save) => save.exists).map((save) => save.journey.id));
-    const [charged, existingKeys, balances, debtors] = [
-      await loadChargedJourneys(trx, postedBefore),
-      await loadExistingKeys(trx, posting.flatMap((plan) => plan.saves.flatMap(({ journey }) => [`charge:${journey.id}`, `adjust:${journey.id}:r${journey.revision}`]))),
-      await loadBalances(trx, posting.flatMap((plan) => {
-        const link = family.links.get(plan.owner.riderId);
-        return [accountId('rider_wallet', plan.owner.riderId, plan.owner.currency), ...(link ? [accountId('rider_wallet', link.payerRiderId, plan.owner.currency)] : [])];
-      })),
-      await loadDebtorStates(trx, posting.map((plan) => plan.owner.riderId)),
-    ];
-    const postingLinks = posting.flatMap((plan) => family.links.get(plan.owner.riderId) ?? []);
-    const spent = postingLinks.length ? await loadFamilySpent(trx, postingLinks, monthOf(now)) : new Map<string, number>();
     const givingBack = posting.flatMap((plan) => plan.saves.filter(({ journey, exists }) => exists && targetChargeMinor(journey) < journey.chargedMinor).map(({ journey }) => journey.id));
-    const paidByJourney = givingBack.length ? await loadPaidByAccount(trx, givingBack) : new Map<string, Map<string, number>>();
-    const payers = new Map<string, BatchFamilyPayer>(postingLinks.map((link) => [link.memberRiderId, { link, spentMinor: spent.get(link.memberRiderId) ?? 0 }]));
+    const postingsRead = new Reads(trx);
+    const charged = loadChargedJourneys(postingsRead, postedBefore);
+    const existingKeys = loadExistingKeys(postingsRead, posting.flatMap((plan) => plan.saves.flatMap(({ journey }) => [`charge:${journey.id}`, `adjust:${journey.id}:r${journey.revision}`])));
+    const paidByJourney = givingBack.length ? loadPaidByAccount(postingsRead, givingBack) : new Map<string, Map<string, number>>();
+    await postingsRead.run();
+    const payers = new Map<string, BatchFamilyPayer>([...family.links.values()].map((link) => [link.memberRiderId, { link, spentMinor: spent.get(link.memberRiderId) ?? 0 }]));
 
     const ledger = emptyLedgerWrites();
     const journeyRows: Array<Record<string, unknown>> = [];
     const links: TokenPlan['links'] = [];
     const changed: Array<{ journey: Journey; postedMinor: number; exists: boolean }> = [];
     for (const plan of plans) {
-      const { riderId, currency } = plan.owner;
+      const { riderId } = plan.owner;
       const charges = new RiderCharges(ctx, now, plan.owner, balances, charged, existingKeys, debtors.get(riderId) ?? { open: [], tokens: [] }, payers.get(riderId), paidByJourney);
       try {
         const saved = plan.saves.map(({ journey, exists }) => {
@@ -122,21 +157,23 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
       }
     }
 
-    // The rows' rollup facts before they change: the rollups move by the difference (gateway/reports).
-    const before = await loadJourneyFacts(trx, changed.filter((item) => item.exists).map((item) => item.journey.id));
-    await insertRows(trx, 'accounts', [...ledger.accounts.values()], { columns: ['id'], action: 'ignore' });
-    await insertRows(trx, 'journeys', journeyRows, { columns: ['id'], action: 'merge' });
-    await updateTextColumn(trx, 'passages', 'journey_id', links);
-    await insertRows(trx, 'postings', ledger.postings);
-    await insertRows(trx, 'ledger_entries', ledger.entries);
-    await insertRows(trx, 'arrears', ledger.arrears);
-    await insertRows(trx, 'arrears_events', ledger.arrearsEvents);
-    await insertRows(trx, 'payer_notices', ledger.payerNotices, { columns: ['posting_id', 'payer_rider_id'], action: 'ignore' });
+    // The rollups move by the difference between the rows' facts as read above and as saved (gateway/reports).
     const rollups = new RollupDelta();
     const slots = BusinessSlots.of(ctx.config);
-    for (const { journey } of changed) rollUpJourney(rollups, slots, before.get(journey.id), journey);
-    await rollups.write(trx);
+    for (const { journey, exists } of changed) rollUpJourney(rollups, slots, exists ? factsBefore.get(journey.id) : undefined, journey);
+    // One statement for every write of the batch; the rollups last, as RollupDelta.write requires.
+    await runTogether(trx, [
+      ...(await insertStatements(trx, 'accounts', [...ledger.accounts.values()], { columns: ['id'], action: 'ignore' })),
+      ...(await insertStatements(trx, 'journeys', journeyRows, { columns: ['id'], action: 'merge' })),
+      ...updateTextColumnStatements(trx, 'passages', 'journey_id', links),
+      ...(await insertStatements(trx, 'postings', ledger.postings)),
+      ...(await insertStatements(trx, 'ledger_entries', ledger.entries)),
+      ...(await insertStatements(trx, 'arrears', ledger.arrears)),
+      ...(await insertStatements(trx, 'arrears_events', ledger.arrearsEvents)),
+      ...(await insertStatements(trx, 'payer_notices', ledger.payerNotices, { columns: ['posting_id', 'payer_rider_id'], action: 'ignore' })),
+      ...rollups.statements(),
+    ]);
     for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
-    return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)) };
+    return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)), payerGroups };
   });
 }

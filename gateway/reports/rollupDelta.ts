@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { chunks } from '../db/bulk.js';
+import type { Statement } from '../db/together.js';
 import { ROLLUP_SHARDS, ROLLUP_TABLES, type RollupTable } from './rollupTables.js';
 
 type KeyValue = string | number;
@@ -49,19 +50,23 @@ export class RollupDelta {
   }
 
   async write(trx: Knex.Transaction, shard = pickShard()): Promise<void> {
-    for (const table of ROLLUP_TABLES) {
-      for (const part of chunks(this.changes(table), ROWS_PER_STATEMENT)) await upsert(trx, table, part, shard);
-    }
+    for (const statement of this.statements(shard)) await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
+  }
+
+  /** write()'s upserts, in write()'s order, to run last with other statements (runTogether); the delta is then empty. */
+  statements(shard = pickShard()): Statement[] {
+    const statements = ROLLUP_TABLES.flatMap((table) => chunks(this.changes(table), ROWS_PER_STATEMENT).map((part) => upsert(table, part, shard)));
     this.cells.clear();
+    return statements;
   }
 }
 
-async function upsert(trx: Knex.Transaction, table: RollupTable, cells: Cell[], shard: number): Promise<void> {
+function upsert(table: RollupTable, cells: Cell[], shard: number): Statement {
   const keys = table.sharded ? [...table.keys, 'shard'] : table.keys;
   const columns = [...keys, ...table.measures];
   const row = `(${columns.map(() => '?').join(', ')})`;
   const sql =
     `INSERT INTO ${table.name} (${columns.join(', ')}) VALUES ${cells.map(() => row).join(', ')} ` +
     `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${table.measures.map((measure) => `${measure} = ${table.name}.${measure} + excluded.${measure}`).join(', ')}`;
-  await trx.raw(sql, cells.flatMap((cell) => [...cell.key, ...(table.sharded ? [shard] : []), ...cell.measures]));
+  return { sql, bindings: cells.flatMap((cell) => [...cell.key, ...(table.sharded ? [shard] : []), ...cell.measures]) };
 }
