@@ -53,8 +53,10 @@ export class Reads {
  * Run data-changing statements (INSERT, UPDATE, DELETE) as one statement on PostgreSQL, each a
  * sub-statement of a WITH (`WITH w0 AS (<insert>), w1 AS (<update>) SELECT 1`), in one round
  * trip. The sub-statements all see the database as it was before the statement, so none may
- * depend on another's changes (foreign keys are checked at the end, and see all of them). SQLite
- * runs them one after another.
+ * depend on another's changes (foreign keys are checked at the end, and see all of them), and they
+ * run in an order of PostgreSQL's choosing (in practice the reverse of the list): writes whose locks
+ * must be taken in a global order (RollupDelta) do not belong here. SQLite runs them one after
+ * another.
  */
 export async function runTogether(trx: Knex.Transaction, statements: readonly Statement[]): Promise<void> {
   if (statements.length === 0) return;

@@ -161,7 +161,9 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const rollups = new RollupDelta();
     const slots = BusinessSlots.of(ctx.config);
     for (const { journey, exists } of changed) rollUpJourney(rollups, slots, exists ? factsBefore.get(journey.id) : undefined, journey);
-    // One statement for every write of the batch; the rollups last, as RollupDelta.write requires.
+    // One statement for every write of the batch but the rollups, written last and in their own
+    // order (RollupDelta.write): sub-statements of one statement run in an order of PostgreSQL's
+    // choosing, and rollup rows locked out of their order deadlock with other writers.
     await runTogether(trx, [
       ...(await insertStatements(trx, 'accounts', [...ledger.accounts.values()], { columns: ['id'], action: 'ignore' })),
       ...(await insertStatements(trx, 'journeys', journeyRows, { columns: ['id'], action: 'merge' })),
@@ -171,8 +173,8 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
       ...(await insertStatements(trx, 'arrears', ledger.arrears)),
       ...(await insertStatements(trx, 'arrears_events', ledger.arrearsEvents)),
       ...(await insertStatements(trx, 'payer_notices', ledger.payerNotices, { columns: ['posting_id', 'payer_rider_id'], action: 'ignore' })),
-      ...rollups.statements(),
     ]);
+    await rollups.write(trx);
     for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
     return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)), payerGroups };
   });

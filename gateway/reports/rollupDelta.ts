@@ -53,8 +53,8 @@ export class RollupDelta {
     for (const statement of this.statements(shard)) await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
   }
 
-  /** write()'s upserts, in write()'s order, to run last with other statements (runTogether); the delta is then empty. */
-  statements(shard = pickShard()): Statement[] {
+  /** write()'s upserts, in their order; the delta is then empty. */
+  private statements(shard: number): Statement[] {
     const statements = ROLLUP_TABLES.flatMap((table) => chunks(this.changes(table), ROWS_PER_STATEMENT).map((part) => upsert(table, part, shard)));
     this.cells.clear();
     return statements;
