@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * Time-ordered ids (UUIDv7, RFC 9562 section 5.7): 48-bit Unix milliseconds, then random bits.
@@ -10,6 +10,20 @@ export type IdGenerator = () => string;
 let lastMs = 0;
 let seq = 0;
 
+// Random bytes drawn 4 KiB at a time: a call to the generator per id cost more than the id's other work.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/** The next 16 random bytes of the pool (a view: copy before changing them). */
+function randomBits(): Buffer {
+  if (poolAt + 16 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += 16;
+  return pool.subarray(poolAt - 16, poolAt);
+}
+
 export const uuidv7: IdGenerator = () => {
   let ms = Date.now();
   if (ms <= lastMs) {
@@ -18,10 +32,10 @@ export const uuidv7: IdGenerator = () => {
     seq = (seq + 1) & 0xfff;
     if (seq === 0) ms = ++lastMs;
   } else {
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    seq = randomBits().readUInt16BE(0) & 0x7ff;
   }
   lastMs = ms;
-  const bytes = randomBytes(16);
+  const bytes = Buffer.from(randomBits());
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (seq >> 8);
   bytes[7] = seq & 0xff;

@@ -132,14 +132,10 @@ export function loadTokenPassages(reads: Reads, froms: ReadonlyMap<string, Passa
 /** Stored journeys by id; their rollup facts as stored go into `facts`. */
 export function loadJourneysById(reads: Reads, ids: readonly string[], facts: Map<string, JourneyFacts>): Map<string, Journey> {
   const found = new Map<string, Journey>();
-  for (const part of chunks(ids)) {
-    reads.read(statementOf(reads.trx('journeys').whereIn('id', part).select()), (rows) => {
-      for (const row of rows) {
-        found.set(String(row.id), journeyFromRow(row));
-        facts.set(String(row.id), journeyFactsOfRow(row));
-      }
-    });
-  }
+  readEach(reads, ids, 'i(id)', `SELECT j.* FROM i ${eachRow(reads, 'journeys j', 'j.id = i.id')}`, (row) => {
+    found.set(String(row.id), journeyFromRow(row));
+    facts.set(String(row.id), journeyFactsOfRow(row));
+  });
   return found;
 }
 
@@ -188,7 +184,7 @@ export function loadChargedJourneys(reads: Reads, journeyIds: readonly string[])
 
 export function loadExistingKeys(reads: Reads, keys: readonly string[]): Set<string> {
   const found = new Set<string>();
-  for (const part of chunks(keys)) reads.read(statementOf(reads.trx('postings').whereIn('idempotency_key', part).select('idempotency_key')), (rows) => rows.forEach((row) => found.add(String(row.idempotency_key))));
+  readEach(reads, keys, 'k(key)', 'SELECT k.key FROM k WHERE EXISTS (SELECT 1 FROM postings p WHERE p.idempotency_key = k.key)', (row) => found.add(String(row.key)));
   return found;
 }
 

@@ -37,6 +37,19 @@ export interface Journey {
  * names the same journey (an id in UUID form, version nibble 8: "custom", RFC 9562 section 5.8).
  */
 export function journeyIdFor(anchorPassageId: string): string {
+  let id = journeyIds.get(anchorPassageId);
+  if (id === undefined) {
+    id = hashJourneyId(anchorPassageId);
+    // A passage is paired again when its exit or a later passage comes: keep the recent ones.
+    if (journeyIds.size >= 100_000) journeyIds.clear();
+    journeyIds.set(anchorPassageId, id);
+  }
+  return id;
+}
+
+const journeyIds = new Map<string, string>();
+
+function hashJourneyId(anchorPassageId: string): string {
   const hex = createHash('sha256').update(`journey:${anchorPassageId}`).digest('hex').slice(0, 32).split('');
   hex[12] = '8';
   hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);

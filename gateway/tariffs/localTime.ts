@@ -30,11 +30,33 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC at an instant, asked of Intl once per quarter hour of UTC time: zones
+ * change their offset only on a quarter hour (offsets since 1970 are whole quarter hours, and
+ * changes happen at a whole local hour or half hour), and Intl costs microseconds a call.
+ */
+function offsetAt(atMs: number, timeZone: string): number {
+  const quarter = Math.floor(atMs / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone} ${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts: Record<string, string> = {};
+    for (const part of formatterFor(timeZone).formatToParts(quarter)) parts[part.type] = part.value;
+    offset = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - quarter;
+    if (offsets.size >= 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 export function localTime(atMs: number, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(atMs)) parts[part.type] = part.value;
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  return { date, weekday: isoWeekday(date), minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+  const wall = new Date(atMs + offsetAt(atMs, timeZone));
+  const date = wall.toISOString().slice(0, 10);
+  const weekday = wall.getUTCDay();
+  return { date, weekday: weekday === 0 ? 7 : weekday, minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
 }
 
 /** "04:30" -> 270. */
