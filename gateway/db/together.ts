@@ -29,20 +29,21 @@ export function statementOf(builder: Knex.QueryBuilder): Statement {
  */
 export class Reads {
   private readonly queued: Array<Statement & { take(rows: Row[]): void }> = [];
+  private readonly plain: Array<Statement & { take(rows: Row[]): void }> = [];
 
   constructor(readonly trx: Knex.Transaction) {}
 
-  read(statement: Statement, take: (rows: Row[]) => void): void {
-    this.queued.push({ ...statement, take });
+  /** plain: a statement of its own, its rows as the driver gives them (for many long rows, which JSON would lengthen by their column names). */
+  read(statement: Statement, take: (rows: Row[]) => void, options: { plain?: boolean } = {}): void {
+    (options.plain ? this.plain : this.queued).push({ ...statement, take });
   }
 
   async run(): Promise<void> {
     const queued = this.queued.splice(0);
-    if (queued.length === 0) return;
-    if (dialectOf(this.trx) !== 'pg' || queued.length === 1) {
-      for (const read of queued) read.take(rowsOf(await this.trx.raw(read.sql, read.bindings as Knex.RawBinding[])));
-      return;
+    for (const read of [...this.plain.splice(0), ...(dialectOf(this.trx) !== 'pg' || queued.length === 1 ? queued.splice(0) : [])]) {
+      read.take(rowsOf(await this.trx.raw(read.sql, read.bindings as Knex.RawBinding[])));
     }
+    if (queued.length === 0) return;
     const sql = `SELECT ${queued.map((read, i) => `(SELECT COALESCE(json_agg(q), '[]'::json) FROM (${read.sql}) q) AS r${i}`).join(', ')}`;
     const [row] = rowsOf(await this.trx.raw(sql, queued.flatMap((read) => read.bindings) as Knex.RawBinding[]));
     queued.forEach((read, i) => read.take(row[`r${i}`] as Row[]));

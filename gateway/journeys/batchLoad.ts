@@ -1,7 +1,7 @@
 import { chunks, valuesSql } from '../db/bulk.js';
 import { dialectOf } from '../../db/connect.js';
 import { toNumber } from '../db/rows.js';
-import { statementOf, type Reads } from '../db/together.js';
+import { statementOf, type Reads, type Statement } from '../db/together.js';
 import type { FamilyLink } from '../funding/familyPayer.js';
 import { journeyFactsOfRow, type JourneyFacts } from '../reports/journeyRollup.js';
 import { journeyFromRow, type Journey } from './journeyRecords.js';
@@ -129,42 +129,41 @@ export function loadTokenPassages(reads: Reads, froms: ReadonlyMap<string, Passa
   return byToken;
 }
 
-/** Stored journeys by id; their rollup facts as stored go into `facts`. */
-export function loadJourneysById(reads: Reads, ids: readonly string[], facts: Map<string, JourneyFacts>): Map<string, Journey> {
-  const found = new Map<string, Journey>();
-  readEach(reads, ids, 'i(id)', `SELECT j.* FROM i ${eachRow(reads, 'journeys j', 'j.id = i.id')}`, (row) => {
-    found.set(String(row.id), journeyFromRow(row));
-    facts.set(String(row.id), journeyFactsOfRow(row));
-  });
-  return found;
-}
-
 /**
- * Each rider's transit journeys that are not void and began within PRICING_REACH_MS of [fromMs, toMs]
- * (toll trips are priced on their own: gateway/tolls); their rollup facts as stored go into `facts`.
+ * Stored journeys: by id, and each rider's transit journeys that are not void and began within
+ * PRICING_REACH_MS of [fromMs, toMs] (toll trips are priced on their own: gateway/tolls), in one
+ * query of plain rows (as JSON, a journey row is half again as long); the rollup facts of every row
+ * as stored go into `facts`.
  */
-export function loadRiderJourneys(reads: Reads, ranges: ReadonlyMap<string, { fromMs: number; toMs: number }>, facts: Map<string, JourneyFacts>): Map<string, Journey[]> {
+export function loadJourneys(reads: Reads, ids: readonly string[], ranges: ReadonlyMap<string, { fromMs: number; toMs: number }>, facts: Map<string, JourneyFacts>): { byId: Map<string, Journey>; byRider: Map<string, Journey[]> } {
+  const byId = new Map<string, Journey>();
   const byRider = new Map<string, Journey[]>();
+  const take = (row: Row) => {
+    const journey = journeyFromRow(row);
+    facts.set(journey.id, journeyFactsOfRow(row));
+    if (row.wanted === 'id') byId.set(journey.id, journey);
+    else {
+      const list = byRider.get(journey.riderId!) ?? [];
+      list.push(journey);
+      byRider.set(journey.riderId!, list);
+    }
+  };
+  const parts: Statement[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    const values = valuesSql(reads.trx, part.map((id) => [id]), ['text']);
+    parts.push({ sql: `WITH i(id) AS (${values.sql}) SELECT 'id' AS wanted, j.* FROM i ${eachRow(reads, 'journeys j', 'j.id = i.id')}`, bindings: values.bindings });
+  }
   for (const part of chunks([...ranges.entries()])) {
     const values = valuesSql(reads.trx, part.map(([riderId, range]) => [riderId, range.fromMs - PRICING_REACH_MS, range.toMs + PRICING_REACH_MS]), ['text', 'bigint', 'bigint']);
-    reads.read(
-      {
-        sql: `WITH r(rider_id, lo, hi) AS (${values.sql})
-         SELECT j.* FROM r ${eachRow(reads, 'journeys j', "j.rider_id = r.rider_id AND j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void' AND j.mode <> 'toll'")}`,
-        bindings: values.bindings,
-      },
-      (rows) => {
-        for (const row of rows) {
-          const journey = journeyFromRow(row);
-          const list = byRider.get(journey.riderId!) ?? [];
-          list.push(journey);
-          byRider.set(journey.riderId!, list);
-          facts.set(journey.id, journeyFactsOfRow(row));
-        }
-      },
-    );
+    parts.push({
+      sql: `WITH r(rider_id, lo, hi) AS (${values.sql})
+       SELECT 'rider' AS wanted, j.* FROM r ${eachRow(reads, 'journeys j', "j.rider_id = r.rider_id AND j.started_at > r.lo AND j.started_at < r.hi AND j.status <> 'void' AND j.mode <> 'toll'")}`,
+      bindings: values.bindings,
+    });
   }
-  return byRider;
+  if (dialectOf(reads.trx) === 'pg' && parts.length > 1) reads.read({ sql: parts.map((part) => `(${part.sql})`).join(' UNION ALL '), bindings: parts.flatMap((part) => part.bindings) }, (rows) => rows.forEach(take), { plain: true });
+  else for (const part of parts) reads.read(part, (rows) => rows.forEach(take), { plain: true });
+  return { byId, byRider };
 }
 
 export function loadBalances(reads: Reads, accountIds: readonly string[]): Map<string, number> {

@@ -10,7 +10,7 @@ import { BusinessSlots } from '../reports/businessSlots.js';
 import { rollUpJourney, type JourneyFacts } from '../reports/journeyRollup.js';
 import { RollupDelta } from '../reports/rollupDelta.js';
 import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges, type BatchFamilyPayer } from './batchCharges.js';
-import { batchFamily, loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinksOfTokens, loadFamilySpent, loadJourneysById, loadPaidByAccount, loadRiderJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
+import { batchFamily, loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinksOfTokens, loadFamilySpent, loadPaidByAccount, loadJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
 import { targetChargeMinor } from './chargeJourney.js';
 import { journeyToRow, type Journey } from './journeyRecords.js';
 import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey } from './reconcilePlan.js';
@@ -95,12 +95,11 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     // superset of what pricing needs unless a journey it voids began earlier (read again below).
     const factsBefore = new Map<string, JourneyFacts>();
     const journeysRead = new Reads(trx);
-    const storedAll = loadJourneysById(journeysRead, derivedByToken.flatMap((item) => item.referencedIds), factsBefore);
     const windowRanges = new Map(derivedByToken.map((item) => {
       const times = item.window.map((passage) => passage.passedAt);
       return [item.owner.riderId, { fromMs: Math.min(...times), toMs: Math.max(...times) }];
     }));
-    const riderJourneys = loadRiderJourneys(journeysRead, windowRanges, factsBefore);
+    const { byId: storedAll, byRider: riderJourneys } = loadJourneys(journeysRead, derivedByToken.flatMap((item) => item.referencedIds), windowRanges, factsBefore);
     await journeysRead.run();
     const withVoids = derivedByToken.map((item) => {
       const stored = new Map(item.referencedIds.flatMap((id) => (storedAll.has(id) ? [[id, storedAll.get(id)!] as const] : [])));
@@ -109,7 +108,7 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const earlier = new Map(withVoids.filter((item) => item.fromMs < windowRanges.get(item.owner.riderId)!.fromMs).map((item) => [item.owner.riderId, { fromMs: item.fromMs, toMs: item.fromMs }]));
     if (earlier.size) {
       const earlierRead = new Reads(trx);
-      const more = loadRiderJourneys(earlierRead, earlier, factsBefore);
+      const { byRider: more } = loadJourneys(earlierRead, [], earlier, factsBefore);
       await earlierRead.run();
       for (const [riderId, journeys] of more) {
         const known = new Set((riderJourneys.get(riderId) ?? []).map((journey) => journey.id));
