@@ -2,7 +2,11 @@ import type { Knex } from 'knex';
 import type { PassageBatch, PassageBatchResult, PassageRecord } from '../../protocol/laneApi.js';
 import type { GatewayContext } from '../context.js';
 import { lockForTransaction } from '../db/locks.js';
+import { chunks, valuesSql } from '../db/bulk.js';
 import { insertRows } from '../db/insertRows.js';
+import { toNumber } from '../db/rows.js';
+import { Reads } from '../db/together.js';
+import { dialectOf } from '../../db/connect.js';
 import { inTransaction } from '../db/unitOfWork.js';
 import { BusinessSlots } from '../reports/businessSlots.js';
 import { addPassageFacts, gatePassageFacts, type PassageFacts } from '../reports/passageRollup.js';
@@ -81,8 +85,7 @@ export async function storeLaneBatch<P extends { id: string; laneId: string; lan
       }
     }
     const candidates = [...unique.values()];
-    const storedById = await loadBy(trx, spec, 'id', candidates.map((passage) => passage.id));
-    const storedBySeq = await loadBy(trx, spec, 'lane_seq', candidates.map((passage) => passage.laneSeq), batch.laneId);
+    const { storedById, storedBySeq } = await loadStored(trx, spec, batch.laneId, candidates);
     const fresh: P[] = [];
     for (const passage of candidates) {
       const stored = storedById.get(passage.id);
@@ -104,15 +107,18 @@ export async function storeLaneBatch<P extends { id: string; laneId: string; lan
   });
 }
 
-async function loadBy<P extends { id: string; laneId: string; laneSeq: number }>(trx: Knex.Transaction, spec: PassageTable<P>, column: 'id' | 'lane_seq', values: Array<string | number>, laneId?: string): Promise<Map<string | number, P>> {
-  const found = new Map<string | number, P>();
-  for (let i = 0; i < values.length; i += CHUNK) {
-    const query = trx(spec.table).whereIn(column, values.slice(i, i + CHUNK)).select();
-    if (laneId) query.where('lane_id', laneId);
-    for (const row of await query) {
-      const passage = spec.fromRow(row);
-      found.set(column === 'id' ? passage.id : passage.laneSeq, passage);
-    }
+/** The stored passages that share an id or (on this lane) a sequence number with the batch's, in one query. */
+async function loadStored<P extends { id: string; laneId: string; laneSeq: number }>(trx: Knex.Transaction, spec: PassageTable<P>, laneId: string, candidates: readonly P[]): Promise<{ storedById: Map<string, P>; storedBySeq: Map<number, P> }> {
+  const storedById = new Map<string, P>();
+  const storedBySeq = new Map<number, P>();
+  const reads = new Reads(trx);
+  const lookup = dialectOf(trx) === 'pg' ? (condition: string) => `CROSS JOIN LATERAL (SELECT * FROM ?? AS t WHERE ${condition} OFFSET 0) AS t` : (condition: string) => `JOIN ?? AS t ON ${condition}`;
+  for (const part of chunks(candidates, CHUNK)) {
+    const ids = valuesSql(trx, part.map((passage) => [passage.id]), ['text']);
+    reads.read({ sql: `WITH i(id) AS (${ids.sql}) SELECT t.* FROM i ${lookup('t.id = i.id')}`, bindings: [...ids.bindings, spec.table] }, (rows) => rows.forEach((row) => storedById.set(String(row.id), spec.fromRow(row))));
+    const seqs = valuesSql(trx, part.map((passage) => [passage.laneSeq]), ['bigint']);
+    reads.read({ sql: `WITH s(seq) AS (${seqs.sql}) SELECT t.* FROM s ${lookup('t.lane_id = ? AND t.lane_seq = s.seq')}`, bindings: [...seqs.bindings, spec.table, laneId] }, (rows) => rows.forEach((row) => storedBySeq.set(toNumber(row.lane_seq), spec.fromRow(row))));
   }
-  return found;
+  await reads.run();
+  return { storedById, storedBySeq };
 }
