@@ -28,11 +28,12 @@ export const BenchConfigSchema = z.object({
   /** Riders whose business day the pricing phase feeds through the lane API's path (4 or 5 journeys each). */
   pricingRiders: int(100).default(10_000),
   /**
-   * Lane batches in flight at once in the pricing phase: the gateway serves each lane's request as
-   * it comes, so batches of different lanes are paired side by side (per-token and per-rider locks
-   * keep a token's batches in order).
+   * Lane batches in flight at once in the pricing phase. Every lane of the workload (11 stations,
+   * one lane each) sends its batch when it fills or ages, so the gateway has as many requests in
+   * hand as lanes with a batch; the default keeps them all in flight, taken in the order they were
+   * sent. Batches that arrive while a round runs are stored and paired in the next one.
    */
-  pricingConcurrency: int(1).default(2),
+  pricingConcurrency: int(1).default(11),
   /**
    * Scheduling priority (nice) of the gateway process. In service the gateway runs on machines of
    * its own, away from the lane controllers; sharing this machine's two cores with them, it would

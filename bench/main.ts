@@ -109,7 +109,7 @@ try {
   const validations = await measureValidations({ validations: config.validations, credentials: config.validationCredentials });
   say(`  ${validations.validationsPerS} validations/s (${validations.denied} denied)`);
 
-  say(`pricing: ${config.pricingRiders} riders' business day in lane batches (storePassageBatch + JourneyPairer, in process), PostgreSQL ${redactUrl(config.databaseUrl)}, then SQLite`);
+  say(`pricing: ${config.pricingRiders} riders' business day in lane batches (JourneyPairer.storePassages, in process), PostgreSQL ${redactUrl(config.databaseUrl)}, then SQLite`);
   const pricingOptions = { riders: config.pricingRiders, concurrency: config.pricingConcurrency, maxBatch: 500, maxWaitMs: 20 * 60_000 };
   const pricing: PricingResult = await measurePricing({ ...pricingOptions, databaseUrl: config.databaseUrl });
   say(`  PostgreSQL: ${pricing.journeysPricedPerS} journeys/s (${pricing.journeys} journeys, ${pricing.batches} batches of ${pricing.meanBatch} passages on average, ${pricing.queriesPerJourney} queries per journey, ${pricing.rounds} pairing rounds, ${pricing.batchesFailed} failed as a whole, one by one ${JSON.stringify(pricing.oneByOne)})`);
@@ -291,7 +291,7 @@ try {
       },
       gantry: { measured: 'first read published to last fused passage recorded (fusion window 1500 ms included)', ...gantry },
     },
-    pricing: { path: 'storePassageBatch then JourneyPairer.pairTokens, in process (the lane API route without HTTP)', ...pricingOptions, postgresql: pricing, sqlite: pricingSqlite },
+    pricing: { path: 'JourneyPairer.storePassages, in process (the lane API route without HTTP)', ...pricingOptions, postgresql: pricing, sqlite: pricingSqlite },
     brokerFaults: underFaults
       ? {
           measured: 'decoded-text scans sent while Mosquitto was up (not within 1.5 s of a restart) and answered before the next kill; scans around a kill are counted, not timed',

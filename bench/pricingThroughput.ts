@@ -13,7 +13,6 @@ import { JourneyPairer } from '../gateway/journeys/journeyPairer.js';
 import { LiveHub } from '../gateway/live/liveHub.js';
 import { Metrics } from '../gateway/metrics.js';
 import { NetworkCatalogCache } from '../gateway/network/catalogCache.js';
-import { storePassageBatch } from '../gateway/passages/ingestPassages.js';
 import { addTariffVersion } from '../gateway/tariffs/tariffStore.js';
 import { TrustPublisher } from '../gateway/trust/trustPublisher.js';
 import { ManualClock } from '../protocol/clock.js';
@@ -72,7 +71,7 @@ export async function loadCapsAndTransfers(knex: Knex, nowMs: number): Promise<v
 
 /**
  * journeys_priced_per_s (issue 4): a business day of lane batches through the lane API's own
- * path, storePassageBatch then JourneyPairer.pairTokens, called in process (no HTTP), timed from
+ * path, JourneyPairer.storePassages, called in process (no HTTP), timed from
  * the first batch until every journey is priced and posted. Runs in a schema (PostgreSQL) or a
  * file (SQLite) of its own, removed afterwards.
  */
@@ -104,8 +103,7 @@ export async function measurePricing(options: PricingOptions): Promise<PricingRe
       while (next < batches.length) {
         const { sentAt, batch } = batches[next++];
         if (sentAt > clock.now()) clock.set(sentAt);
-        const { inserted } = await storePassageBatch(ctx, batch);
-        failures += (await pairer.pairTokens(inserted)).failed;
+        failures += (await pairer.storePassages(batch)).failed;
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, lane));

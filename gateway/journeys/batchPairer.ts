@@ -13,7 +13,11 @@ import { emptyLedgerWrites, mergeLedgerWrites, NeedsOneByOne, RiderCharges, type
 import { batchFamily, loadBalances, loadChargedJourneys, loadDebtorStates, loadExistingKeys, loadFamilyLinksOfTokens, loadFamilySpent, loadPaidByAccount, loadJourneys, loadTokenOwners, loadTokenPassages, type TokenOwner } from './batchLoad.js';
 import { targetChargeMinor } from './chargeJourney.js';
 import { journeyToRow, type Journey } from './journeyRecords.js';
-import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey } from './reconcilePlan.js';
+import { deriveJourneys, passageLinks, planPricedSaves, planVoids, windowAfterBoundary, type PassageKey, type WindowPassage } from './reconcilePlan.js';
+import type { PassageBatchResult, PassageRecord } from '../../protocol/laneApi.js';
+import { GATE_PASSAGES, readStored, StoredPassages } from '../passages/ingestPassages.js';
+import { passageToRow } from '../passages/passageRecords.js';
+import { addPassageFacts, gatePassageFacts } from '../reports/passageRollup.js';
 import { priceAmongJourneys } from './riderPricing.js';
 
 interface TokenPlan {
@@ -40,7 +44,19 @@ interface TokenPlan {
  * Rider locks are taken in two steps, riders who pay for nobody first, then family payers: the
  * order chargeJourney takes them in (member, then payer), so the two paths never deadlock.
  */
-export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, froms: ReadonlyMap<string, PassageKey>): Promise<{ oneByOne: string[]; payerGroups: Map<string, string> }> {
+export interface SortedArrival {
+  fresh: PassageRecord[];
+  accepted: string[];
+  rejected: PassageBatchResult['rejected'];
+}
+
+export async function pairBatch(
+  ctx: GatewayContext,
+  catalog: NetworkCatalog,
+  froms: ReadonlyMap<string, PassageKey>,
+  /** Lane batches to store (each the passages of one batch in these tokens, and when the batch arrived). */
+  arrivals: ReadonlyArray<{ receivedAt: number; passages: readonly PassageRecord[] }> = [],
+): Promise<{ oneByOne: string[]; payerGroups: Map<string, string>; arrivals: SortedArrival[] }> {
   return inTransaction(ctx.knex, async (unit) => {
     const { trx } = unit;
     const now = ctx.clock.now();
@@ -49,7 +65,19 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const ownersRead = new Reads(trx);
     const owners = loadTokenOwners(ownersRead, tokenIds);
     const familyLinks = loadFamilyLinksOfTokens(ownersRead, tokenIds);
+    const stored = readStored(ownersRead, GATE_PASSAGES, arrivals.flatMap((arrival) => arrival.passages));
     await ownersRead.run();
+    // The lane batches' passages, sorted against what is stored: new ones are paired with the
+    // stored ones and written with their journey, in this transaction.
+    const storedPassages = new StoredPassages(GATE_PASSAGES, stored);
+    const sortedArrivals = arrivals.map((arrival) => storedPassages.sort(arrival.passages));
+    const fresh = sortedArrivals.flatMap((arrival, index) => arrival.fresh.map((passage) => ({ passage, receivedAt: arrivals[index].receivedAt })));
+    const freshByToken = new Map<string, WindowPassage[]>();
+    for (const { passage, receivedAt } of fresh) {
+      const list = freshByToken.get(passage.tokenId) ?? [];
+      list.push({ id: passage.id, direction: passage.direction, stationId: passage.stationId, mode: passage.mode, passedAt: passage.passedAt, receivedAt, fareClass: passage.fareClass, journeyId: null });
+      freshByToken.set(passage.tokenId, list);
+    }
     const tokensOfRider = new Map<string, number>();
     for (const owner of owners.values()) tokensOfRider.set(owner.riderId, (tokensOfRider.get(owner.riderId) ?? 0) + 1);
     const oneByOne = new Set<string>();
@@ -86,7 +114,7 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     await stateRead.run();
 
     const derivedByToken = batchable.flatMap((tokenId) => {
-      const window = windowAfterBoundary(passages.get(tokenId) ?? [], froms.get(tokenId)!);
+      const window = windowAfterBoundary([...(passages.get(tokenId) ?? []), ...(freshByToken.get(tokenId) ?? [])], froms.get(tokenId)!);
       if (window.length === 0) return [];
       const owner = owners.get(tokenId)!;
       return [{ tokenId, owner, window, ...deriveJourneys(ctx.config, catalog, now, tokenId, owner.riderId, window) }];
@@ -160,13 +188,18 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     const rollups = new RollupDelta();
     const slots = BusinessSlots.of(ctx.config);
     for (const { journey, exists } of changed) rollUpJourney(rollups, slots, exists ? factsBefore.get(journey.id) : undefined, journey);
+    for (const { passage } of fresh) addPassageFacts(rollups, slots, gatePassageFacts(passage));
+    // New passages are written with their journey; stored ones whose journey changed are linked again.
+    const freshIds = new Set(fresh.map(({ passage }) => passage.id));
+    const freshLinks = new Map(links.filter((link) => freshIds.has(link.id)).map((link) => [link.id, link.value]));
     // One statement for every write of the batch but the rollups, written last and in their own
     // order (RollupDelta.write): sub-statements of one statement run in an order of PostgreSQL's
     // choosing, and rollup rows locked out of their order deadlock with other writers.
     await runTogether(trx, [
       ...(await insertStatements(trx, 'accounts', [...ledger.accounts.values()], { columns: ['id'], action: 'ignore' })),
+      ...(await insertStatements(trx, 'passages', fresh.map(({ passage, receivedAt }) => ({ ...passageToRow(passage, receivedAt), journey_id: freshLinks.get(passage.id) ?? null })))),
       ...(await insertStatements(trx, 'journeys', journeyRows, { columns: ['id'], action: 'merge' })),
-      ...updateTextColumnStatements(trx, 'passages', 'journey_id', links),
+      ...updateTextColumnStatements(trx, 'passages', 'journey_id', links.filter((link) => !freshIds.has(link.id))),
       ...(await insertStatements(trx, 'postings', ledger.postings)),
       ...(await insertStatements(trx, 'ledger_entries', ledger.entries)),
       ...(await insertStatements(trx, 'arrears', ledger.arrears)),
@@ -175,6 +208,6 @@ export async function pairBatch(ctx: GatewayContext, catalog: NetworkCatalog, fr
     ]);
     await rollups.write(trx);
     for (const { journey, postedMinor } of changed) unit.afterCommit(() => ctx.live.publish('journey', { ...journey, postedMinor }));
-    return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)), payerGroups };
+    return { oneByOne: tokenIds.filter((tokenId) => oneByOne.has(tokenId)), payerGroups, arrivals: sortedArrivals };
   });
 }

@@ -7,15 +7,29 @@ import type { NetworkCatalog } from '../network/networkCatalog.js';
 import { pairBatch } from './batchPairer.js';
 import { comparePassages, type PairingPassage } from './pairing.js';
 import { reconcileToken } from './reconcileToken.js';
+import type { PassageBatch, PassageBatchResult, PassageRecord } from '../../protocol/laneApi.js';
+import { GATE_PASSAGES, screenBatch, storePassageBatch, type IngestOutcome } from '../passages/ingestPassages.js';
 
 type PassageKey = Pick<PairingPassage, 'passedAt' | 'id'>;
 
 const BATCH_TOKENS = 500;
 const DEFAULT_PARTITIONS = 2;
 
-/** Tokens waiting for the next pairing round, and the callers waiting for them. */
+/** A lane batch's passages of one partition, stored by a round, and what became of them. */
+interface Arrival {
+  receivedAt: number;
+  passages: PassageRecord[];
+  accepted: string[];
+  rejected: PassageBatchResult['rejected'];
+  inserted: PassageRecord[];
+  /** Storing failed: the lane's request fails, and the lane sends the batch again. */
+  error?: unknown;
+}
+
+/** Tokens waiting for the next pairing round, the lane batches it stores, and the callers waiting for them. */
 interface PairingRound {
   froms: Map<string, PassageKey>;
+  arrivals: Arrival[];
   /** Tokens whose pairing failed in this round (filled as it runs). */
   failed: Set<string>;
   done: Promise<void>;
@@ -53,6 +67,43 @@ export class JourneyPairer {
     this.queues = Array.from({ length: partitions }, () => ({}));
   }
 
+  /**
+   * Store a lane's batch and pair its tokens, in the round of each token's partition: new
+   * passages are written with the journeys they make, in one transaction (storePassageBatch's
+   * rules: an id sent again with the same content is accepted again and changes nothing). If a
+   * round cannot store its batches together, each is stored on its own and its tokens paired one
+   * by one; a pairing failure leaves the passages stored for the sweeper.
+   */
+  async storePassages(batch: PassageBatch): Promise<IngestOutcome & { failed: number }> {
+    const receivedAt = this.ctx.clock.now();
+    const { candidates, rejected } = screenBatch(GATE_PASSAGES, batch);
+    const arrivals = new Map<PairingRound, Arrival>();
+    const mine = new Map<string, PassageKey>();
+    for (const passage of candidates) {
+      const round = this.roundFor(passage.tokenId);
+      addEarliest(round.froms, passage.tokenId, passage);
+      addEarliest(mine, passage.tokenId, passage);
+      let arrival = arrivals.get(round);
+      if (!arrival) {
+        arrival = { receivedAt, passages: [], accepted: [], rejected: [], inserted: [] };
+        arrivals.set(round, arrival);
+        round.arrivals.push(arrival);
+      }
+      arrival.passages.push(passage);
+    }
+    const failed = await this.runAndWait(new Set(arrivals.keys()), mine);
+    const stored = [...arrivals.values()];
+    const failure = stored.find((arrival) => arrival.error !== undefined);
+    if (failure) throw failure.error;
+    const accepted = new Set(stored.flatMap((arrival) => arrival.accepted));
+    const inserted = new Map(stored.flatMap((arrival) => arrival.inserted.map((passage) => [passage.id, passage] as const)));
+    return {
+      result: { accepted: candidates.filter((passage) => accepted.has(passage.id)).map((passage) => passage.id), rejected: [...rejected, ...stored.flatMap((arrival) => arrival.rejected)] },
+      inserted: candidates.filter((passage) => inserted.has(passage.id)),
+      failed,
+    };
+  }
+
   /** Re-pair each token from its earliest given passage onwards. */
   async pairTokens(passages: ReadonlyArray<PassageKey & { tokenId: string }>): Promise<{ tokens: number; failed: number }> {
     const mine = new Map<string, PassageKey>();
@@ -60,16 +111,26 @@ export class JourneyPairer {
     if (mine.size === 0) return { tokens: 0, failed: 0 };
     const rounds = new Set<PairingRound>();
     for (const [tokenId, from] of mine) {
-      const queue = this.queues[partitionOf(this.payerGroups.get(tokenId) ?? tokenId, this.queues.length)];
-      const round = (queue.next ??= newRound());
+      const round = this.roundFor(tokenId);
       addEarliest(round.froms, tokenId, from);
       rounds.add(round);
     }
+    return { tokens: mine.size, failed: await this.runAndWait(rounds, mine) };
+  }
+
+  /** The next round of the token's partition. */
+  private roundFor(tokenId: string): PairingRound {
+    const queue = this.queues[partitionOf(this.payerGroups.get(tokenId) ?? tokenId, this.queues.length)];
+    return (queue.next ??= newRound());
+  }
+
+  /** Start the partitions that have a round waiting, wait for these rounds, and count the given tokens they failed to pair. */
+  private async runAndWait(rounds: ReadonlySet<PairingRound>, tokens: ReadonlyMap<string, PassageKey>): Promise<number> {
     for (const queue of this.queues) if (queue.next && !queue.running) queue.running = this.runRounds(queue);
     await Promise.all([...rounds].map((round) => round.done));
     let failed = 0;
-    for (const round of rounds) for (const tokenId of mine.keys()) if (round.failed.has(tokenId)) failed += 1;
-    return { tokens: mine.size, failed };
+    for (const round of rounds) for (const tokenId of tokens.keys()) if (round.failed.has(tokenId)) failed += 1;
+    return failed;
   }
 
   private async runRounds(queue: { next?: PairingRound; running?: Promise<void> }): Promise<void> {
@@ -92,7 +153,12 @@ export class JourneyPairer {
   private async pairRound(round: PairingRound): Promise<void> {
     const network = await this.ctx.catalog.current();
     for (const part of chunks([...round.froms.entries()], Math.max(1, this.options.batchTokens))) {
-      for (const tokenId of await this.pairBatch(network, part)) {
+      const tokens = new Set(part.map(([tokenId]) => tokenId));
+      const arrivals = round.arrivals.flatMap((arrival) => {
+        const passages = arrival.passages.filter((passage) => tokens.has(passage.tokenId));
+        return passages.length ? [{ arrival, passages }] : [];
+      });
+      for (const tokenId of await this.pairBatch(network, part, arrivals)) {
         try {
           await this.pairToken(network, tokenId, round.froms.get(tokenId)!);
         } catch {
@@ -103,11 +169,33 @@ export class JourneyPairer {
     }
   }
 
-  /** Returns the tokens left to pair one by one: those the batch cannot decide, or all of them if it failed. */
-  private async pairBatch(catalog: NetworkCatalog, part: Array<[string, PassageKey]>): Promise<string[]> {
-    if (this.options.batchTokens === 0) return part.map(([tokenId]) => tokenId);
+  /**
+   * Store the arrivals and pair the tokens. Returns the tokens left to pair one by one: those the
+   * batch cannot decide, or all of them if it failed (the arrivals are then stored one lane batch
+   * at a time, as storePassageBatch does).
+   */
+  private async pairBatch(catalog: NetworkCatalog, part: Array<[string, PassageKey]>, arrivals: Array<{ arrival: Arrival; passages: PassageRecord[] }>): Promise<string[]> {
+    const storeAlone = async () => {
+      for (const { arrival, passages } of arrivals) {
+        try {
+          const { result, inserted } = await storePassageBatch(this.ctx, { laneId: passages[0].laneId, passages }, arrival.receivedAt);
+          arrival.accepted.push(...result.accepted);
+          arrival.rejected.push(...result.rejected);
+          arrival.inserted.push(...inserted);
+        } catch (error) {
+          arrival.error = error;
+        }
+      }
+      return part.map(([tokenId]) => tokenId);
+    };
+    if (this.options.batchTokens === 0) return storeAlone();
     try {
-      const { oneByOne, payerGroups } = await pairBatch(this.ctx, catalog, new Map(part));
+      const { oneByOne, payerGroups, arrivals: sorted } = await pairBatch(this.ctx, catalog, new Map(part), arrivals.map(({ arrival, passages }) => ({ receivedAt: arrival.receivedAt, passages })));
+      arrivals.forEach(({ arrival }, index) => {
+        arrival.accepted.push(...sorted[index].accepted);
+        arrival.rejected.push(...sorted[index].rejected);
+        arrival.inserted.push(...sorted[index].fresh);
+      });
       for (const [tokenId] of part) {
         const payer = payerGroups.get(tokenId);
         if (payer) this.payerGroups.set(tokenId, payer);
@@ -118,7 +206,7 @@ export class JourneyPairer {
       // Nothing of the batch was written (a deadlock with another round or replica is one cause):
       // each token is tried on its own, so one bad token fails alone.
       this.ctx.metrics.increment('pairing.batch_failed');
-      return part.map(([tokenId]) => tokenId);
+      return storeAlone();
     }
   }
 
@@ -143,7 +231,7 @@ function newRound(): PairingRound {
   });
   // A caller that stops waiting (its request went away) must not leave an unhandled rejection.
   done.catch(() => {});
-  return { froms: new Map(), failed: new Set(), done, settle };
+  return { froms: new Map(), arrivals: [], failed: new Set(), done, settle };
 }
 
 /** A partition: FNV-1a of a token's id (or its family payer's), so a key always lands in the same one. */

@@ -10,7 +10,6 @@ import type { JourneyPairer } from '../../journeys/journeyPairer.js';
 import { laneLimitsOf, laneReportView, saveLaneReport } from '../../lanes/laneReports.js';
 import { endedDays } from '../../settlement/businessDays.js';
 import { heldJournalDays, storeJournalPart } from '../../settlement/journalReports.js';
-import { storePassageBatch } from '../../passages/ingestPassages.js';
 import { rollUpLaneDenials } from '../../reports/laneDenials.js';
 import { storeTollPassageBatch } from '../../tolls/ingestTollPassages.js';
 import type { TollPairer } from '../../tolls/tollPairer.js';
@@ -29,10 +28,9 @@ export function laneRouter(ctx: GatewayContext, pairer: JourneyPairer, tolls: To
   router.post('/passages', async (request, response) => {
     const batch = parseInput(PassageBatch, request.body);
     requireOwnLane(response, [batch.laneId, ...batch.passages.map((passage) => passage.laneId)]);
-    const { result, inserted } = await storePassageBatch(ctx, batch);
-    // Stored first, answered after pairing: the lane's outbox may drop them once accepted.
-    // A pairing failure leaves the passages for the sweeper; it never fails the batch.
-    await pairer.pairTokens(inserted);
+    // Stored and paired together, answered once stored: the lane's outbox may drop them once
+    // accepted. A pairing failure leaves the passages for the sweeper; it never fails the batch.
+    const { result, inserted } = await pairer.storePassages(batch);
     for (const passage of inserted) ctx.live.publish('passage', passage);
     response.json(result satisfies PassageBatchResult);
   });

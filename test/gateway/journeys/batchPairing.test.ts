@@ -14,7 +14,7 @@ import { TrustPublisher } from '../../../gateway/trust/trustPublisher.js';
 import { addTariffVersion } from '../../../gateway/tariffs/tariffStore.js';
 import { checkLedger } from '../../../gateway/ledger/consistencyChecks.js';
 import { ManualClock } from '../../../protocol/clock.js';
-import type { PassageRecord } from '../../../protocol/laneApi.js';
+import type { PassageBatch, PassageRecord } from '../../../protocol/laneApi.js';
 import { uuidv7 } from '../../../protocol/ids.js';
 import { seededRandom } from '../../../simulator/random.js';
 import { openTestDatabase, type TestDatabase } from '../../support/environment.js';
@@ -35,6 +35,31 @@ async function pricingDatabase(databases: TestDatabase[], riders: ReturnType<typ
   await loadCapsAndTransfers(db.knex, clock.now());
   await seedBenchRiders(db.knex, riders, clock.now(), ctx.config.currency);
   return { db, clock, ctx };
+}
+
+/** The riders' business day (4 or 5 journeys each) as their lanes would send it (pricingWorkload.ts). */
+function dayBatches(riders: ReturnType<typeof benchRiders>, seed: number, maxWaitMs: number) {
+  const random = seededRandom(seed);
+  const days = riders.map((rider) => riderDay(rider, DAY_START, random));
+  return { days, batches: laneBatches(days.flatMap((day) => day.taps), 500, maxWaitMs) };
+}
+
+/**
+ * The batches through `send` in the order they were sent (the clock at each one's sending time),
+ * once with every token paired on its own (batchTokens 0) and once in batches: what each run left.
+ */
+async function oneByOneAndBatched(databases: TestDatabase[], riders: ReturnType<typeof benchRiders>, batches: ReturnType<typeof laneBatches>, send: (pairer: JourneyPairer, ctx: GatewayContext, batch: PassageBatch) => Promise<void>) {
+  const runs = [];
+  for (const batchTokens of [0, 500]) {
+    const { db, clock, ctx } = await pricingDatabase(databases, riders);
+    const pairer = new JourneyPairer(ctx, { batchTokens });
+    for (const { sentAt, batch } of batches) {
+      clock.set(Math.max(clock.now(), sentAt));
+      await send(pairer, ctx, batch);
+    }
+    runs.push({ pairer, outcome: await outcome(db.knex), metrics: ctx.metrics.snapshot(), problems: await checkLedger(db.knex) });
+  }
+  return runs;
 }
 
 /** What pairing decided, without the ids and times that differ between two runs. */
@@ -58,22 +83,13 @@ describe('journey pairing in batches', function () {
 
   it('when lane batches of many tokens are paired a batch at a time, then journeys, passages, postings and arrears equal pairing each token on its own', async () => {
     const riders = benchRiders(120);
-    const random = seededRandom(11);
-    const days = riders.map((rider) => riderDay(rider, DAY_START, random));
-    const batches = laneBatches(days.flatMap((day) => day.taps), 500, 20 * 60_000);
-    const runs = [];
-    for (const batchTokens of [0, 500]) {
-      const { db, clock, ctx } = await pricingDatabase(databases, riders);
-      const pairer = new JourneyPairer(ctx, { batchTokens });
-      for (const { sentAt, batch } of batches) {
-        clock.set(Math.max(clock.now(), sentAt));
-        const { inserted } = await storePassageBatch(ctx, batch);
-        assert.equal((await pairer.pairTokens(inserted)).failed, 0);
-        // A replayed batch stores nothing and posts nothing.
-        assert.equal((await storePassageBatch(ctx, batch)).inserted.length, 0);
-      }
-      runs.push({ outcome: await outcome(db.knex), metrics: ctx.metrics.snapshot(), problems: await checkLedger(db.knex) });
-    }
+    const { batches } = dayBatches(riders, 11, 20 * 60_000);
+    const runs = await oneByOneAndBatched(databases, riders, batches, async (pairer, ctx, batch) => {
+      const { inserted } = await storePassageBatch(ctx, batch);
+      assert.equal((await pairer.pairTokens(inserted)).failed, 0);
+      // A replayed batch stores nothing and posts nothing.
+      assert.equal((await storePassageBatch(ctx, batch)).inserted.length, 0);
+    });
     const [oneByOne, batched] = runs;
     assert.ok(oneByOne.outcome.journeys.length >= 480);
     // Family payers are priced in the batch too: their notices are part of what must be equal.
@@ -87,13 +103,37 @@ describe('journey pairing in batches', function () {
     assert.deepEqual(batched.outcome, oneByOne.outcome);
   });
 
+  it('when lanes send batches that are stored and paired in rounds, then everything equals storing each batch and pairing each token on its own; a batch sent twice at once is stored once, and a changed passage is refused', async () => {
+    const riders = benchRiders(120);
+    const { batches } = dayBatches(riders, 13, 20 * 60_000);
+    const runs = await oneByOneAndBatched(databases, riders, batches, async (pairer, _ctx, batch) => {
+      // Sent again before the first answer came (a retry after a timeout): both go in one round.
+      const [first, again] = await Promise.all([pairer.storePassages(batch), pairer.storePassages(batch)]);
+      const ids = batch.passages.map((passage) => passage.id);
+      assert.deepEqual(first.result, { accepted: ids, rejected: [] });
+      assert.deepEqual(again.result, first.result);
+      assert.deepEqual([...first.inserted, ...again.inserted].map((passage) => passage.id).sort(), [...ids].sort());
+      assert.equal(first.failed + again.failed, 0);
+    });
+    for (const { pairer } of runs) {
+      const [sent] = batches[0].batch.passages;
+      const changed = await pairer.storePassages({ laneId: sent.laneId, passages: [{ ...sent, passedAt: sent.passedAt + 1 }] });
+      const seqTaken = await pairer.storePassages({ laneId: sent.laneId, passages: [{ ...sent, id: uuidv7() }] });
+      assert.deepEqual([...changed.result.rejected, ...seqTaken.result.rejected].map((rejection) => rejection.code), ['PASSAGE_CONFLICT', 'LANE_SEQ_CONFLICT']);
+      assert.deepEqual([...changed.inserted, ...seqTaken.inserted], []);
+    }
+    const [alone, together] = runs;
+    assert.ok(alone.outcome.journeys.length >= 480);
+    assert.deepEqual(together.problems, []);
+    assert.equal(together.metrics['pairing.batch_failed'], undefined);
+    assert.deepEqual(together.outcome, alone.outcome);
+  });
+
   for (const partitions of [1, 2]) {
     it(`when lanes post their batches at the same moment, then their tokens are paired in one round per partition (${partitions}), each once, and a repeat changes nothing`, async () => {
       const riders = benchRiders(40);
-      const random = seededRandom(12);
-      const days = riders.map((rider) => riderDay(rider, DAY_START, random));
+      const { days, batches } = dayBatches(riders, 12, 24 * HOUR);
       const expected = days.reduce((total, day) => total + day.journeys, 0);
-      const batches = laneBatches(days.flatMap((day) => day.taps), 500, 24 * HOUR);
       const { db, clock, ctx } = await pricingDatabase(databases, riders);
       clock.set(Math.max(...batches.map((item) => item.sentAt)));
       const stored: PassageRecord[][] = [];
