@@ -3,13 +3,16 @@ import { toNumber } from '../db/rows.js';
 
 type Db = Knex | Knex.Transaction;
 
-/** The operator's net revenue on a journey: charges, corrections and refunds. */
+/**
+ * The operator's net revenue on a journey: charges, corrections and refunds. Each of the journey's
+ * postings looks its entries up by posting: as a plain join, PostgreSQL started from the two
+ * operator revenue accounts and scanned every ledger entry (93 ms at 87,000 entries, growing with
+ * the ledger; 0.5 ms this way).
+ */
 export async function operatorHoldsForJourney(db: Db, journeyId: string): Promise<number> {
-  const row = await db('ledger_entries')
-    .join('postings', 'postings.id', 'ledger_entries.posting_id')
-    .join('accounts', 'accounts.id', 'ledger_entries.account_id')
-    .where({ 'postings.journey_id': journeyId, 'accounts.kind': 'operator_revenue' })
-    .sum({ total: 'ledger_entries.amount_minor' })
+  const row = await db('postings as p')
+    .where('p.journey_id', journeyId)
+    .select(db.raw("SUM((SELECT SUM(e.amount_minor) FROM ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE e.posting_id = p.id AND a.kind = 'operator_revenue')) AS total"))
     .first();
   return toNumber(row?.total ?? 0);
 }
