@@ -31,12 +31,31 @@ export async function lockKeyGroupsForTransaction(trx: Knex.Transaction, groups:
   for (const part of chunks(rows, 5000)) {
     await trx.raw(
       'SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT g, hashtext(k) AS h FROM unnest(?::int[], ?::text[]) AS u(g, k) GROUP BY g, h ORDER BY g, h) AS locks',
-      [part.map(([group]) => group), part.map(([, key]) => key)] as unknown as Knex.RawBinding[],
+      [arrayParameter(part.map(([group]) => group)), arrayParameter(part.map(([, key]) => key))] as Knex.RawBinding[],
     );
   }
 }
 
 export type SqlType = 'text' | 'bigint';
+
+/**
+ * A column of values as a PostgreSQL array literal (`{"a","b",NULL}`), to bind to `?::type[]`:
+ * what the pg driver would send for a JS array, built in one pass (its generic conversion of each
+ * element was a tenth of the pricing benchmark's Node time). Values other than strings, numbers,
+ * booleans and null are left to the driver.
+ */
+export function arrayParameter(values: readonly unknown[]): unknown {
+  const parts: string[] = new Array(values.length);
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i];
+    if (value === null || value === undefined) parts[i] = 'NULL';
+    else if (typeof value === 'string') parts[i] = `"${value.replace(/["\\]/g, '\\$&')}"`;
+    else if (typeof value === 'number' || typeof value === 'bigint') parts[i] = String(value);
+    else if (typeof value === 'boolean') parts[i] = value ? 't' : 'f';
+    else return values;
+  }
+  return `{${parts.join(',')}}`;
+}
 
 /**
  * Rows to use as a table in a WITH clause (`WITH f(a, b) AS (${sql})`), typed the same in both
@@ -46,7 +65,7 @@ export type SqlType = 'text' | 'bigint';
  */
 export function valuesSql(db: Knex | Knex.Transaction, rows: ReadonlyArray<ReadonlyArray<Knex.Value>>, types: readonly SqlType[]): { sql: string; bindings: Knex.Value[] } {
   if (dialectOf(db) === 'pg') {
-    return { sql: `SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`, bindings: types.map((_, column) => rows.map((row) => row[column]) as unknown as Knex.Value) };
+    return { sql: `SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`, bindings: types.map((_, column) => arrayParameter(rows.map((row) => row[column])) as Knex.Value) };
   }
   const row = `(${types.map((type) => `CAST(? AS ${type})`).join(', ')})`;
   return { sql: `VALUES ${rows.map(() => row).join(', ')}`, bindings: rows.flat() };

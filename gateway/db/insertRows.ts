@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../../db/connect.js';
-import { chunks } from './bulk.js';
+import { arrayParameter, chunks } from './bulk.js';
 import { statementOf, type Statement } from './together.js';
 
 export interface OnConflict {
@@ -57,7 +57,7 @@ export async function insertStatements(trx: Knex.Transaction, table: string, row
     const target = onConflict.columns.map(() => '??').join(', ');
     conflict = onConflict.action === 'ignore' ? ` ON CONFLICT (${target}) DO NOTHING` : ` ON CONFLICT (${target}) DO UPDATE SET ${columns.map(() => '?? = excluded.??').join(', ')}`;
   }
-  const bindings: unknown[] = [table, ...columns, ...columns.map((column) => rows.map((row) => row[column] ?? null))];
+  const bindings: unknown[] = [table, ...columns, ...columns.map((column) => arrayParameter(rows.map((row) => row[column])))];
   if (onConflict) {
     bindings.push(...onConflict.columns);
     if (onConflict.action === 'merge') for (const column of columns) bindings.push(column, column);
