@@ -136,35 +136,51 @@ export class JourneyPairer {
   private async runRounds(queue: { next?: PairingRound; running?: Promise<void> }): Promise<void> {
     // Let callers of this same turn of the event loop join the first round.
     await Promise.resolve();
+    // A round's tokens left to pair one by one are paired while the next round's batches run (each
+    // token under its own locks, as a replica would), one round's after the other's.
+    let leftovers: Promise<void> = Promise.resolve();
     while (queue.next) {
       const round = queue.next;
       queue.next = undefined;
       this.ctx.metrics.increment('pairing.rounds');
       try {
-        await this.pairRound(round);
-        round.settle();
+        const oneByOne = await this.pairRoundBatches(round);
+        const previous = leftovers;
+        leftovers = (async () => {
+          await previous;
+          await this.pairOneByOne(round, oneByOne);
+          round.settle();
+        })();
       } catch (error) {
         round.settle(error);
       }
     }
+    await leftovers;
     queue.running = undefined;
   }
 
-  private async pairRound(round: PairingRound): Promise<void> {
+  /** The round's batches; returns the tokens they left to pair one by one. */
+  private async pairRoundBatches(round: PairingRound): Promise<{ network: NetworkCatalog; tokenIds: string[] }> {
     const network = await this.ctx.catalog.current();
+    const tokenIds: string[] = [];
     for (const part of chunks([...round.froms.entries()], Math.max(1, this.options.batchTokens))) {
       const tokens = new Set(part.map(([tokenId]) => tokenId));
       const arrivals = round.arrivals.flatMap((arrival) => {
         const passages = arrival.passages.filter((passage) => tokens.has(passage.tokenId));
         return passages.length ? [{ arrival, passages }] : [];
       });
-      for (const tokenId of await this.pairBatch(network, part, arrivals)) {
-        try {
-          await this.pairToken(network, tokenId, round.froms.get(tokenId)!);
-        } catch {
-          round.failed.add(tokenId);
-          this.ctx.metrics.increment('pairing.failed');
-        }
+      tokenIds.push(...(await this.pairBatch(network, part, arrivals)));
+    }
+    return { network, tokenIds };
+  }
+
+  private async pairOneByOne(round: PairingRound, { network, tokenIds }: { network: NetworkCatalog; tokenIds: string[] }): Promise<void> {
+    for (const tokenId of tokenIds) {
+      try {
+        await this.pairToken(network, tokenId, round.froms.get(tokenId)!);
+      } catch {
+        round.failed.add(tokenId);
+        this.ctx.metrics.increment('pairing.failed');
       }
     }
   }
