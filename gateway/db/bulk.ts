@@ -76,12 +76,7 @@ export function rowsOf(result: unknown): Array<Record<string, unknown>> {
   return Array.isArray(result) ? result : ((result as { rows: Array<Record<string, unknown>> }).rows ?? []);
 }
 
-/** Set one text column of many rows by id, in one statement per chunk. */
-export async function updateTextColumn(trx: Knex.Transaction, table: string, column: string, updates: ReadonlyArray<{ id: string; value: string | null }>): Promise<void> {
-  for (const statement of updateTextColumnStatements(trx, table, column, updates)) await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[]);
-}
-
-/** updateTextColumn's statements, to run with others (runTogether). */
+/** Statements that set one text column of many rows by id, one per chunk (to run with others: runTogether). */
 export function updateTextColumnStatements(db: Knex | Knex.Transaction, table: string, column: string, updates: ReadonlyArray<{ id: string; value: string | null }>): Array<{ sql: string; bindings: Knex.Value[] }> {
   return chunks(updates, 1000).map((part) => {
     const values = valuesSql(db, part.map((update) => [update.id, update.value]), ['text', 'text']);

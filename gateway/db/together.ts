@@ -39,14 +39,14 @@ export class Reads {
   }
 
   async run(): Promise<void> {
-    const queued = this.queued.splice(0);
-    for (const read of [...this.plain.splice(0), ...(dialectOf(this.trx) !== 'pg' || queued.length === 1 ? queued.splice(0) : [])]) {
-      read.take(rowsOf(await this.trx.raw(read.sql, read.bindings as Knex.RawBinding[])));
-    }
-    if (queued.length === 0) return;
-    const sql = `SELECT ${queued.map((read, i) => `(SELECT COALESCE(json_agg(q), '[]'::json) FROM (${read.sql}) q) AS r${i}`).join(', ')}`;
-    const [row] = rowsOf(await this.trx.raw(sql, queued.flatMap((read) => read.bindings) as Knex.RawBinding[]));
-    queued.forEach((read, i) => read.take(row[`r${i}`] as Row[]));
+    const alone = this.plain.splice(0);
+    const together = this.queued.splice(0);
+    if (dialectOf(this.trx) !== 'pg' || together.length === 1) alone.push(...together.splice(0));
+    for (const read of alone) read.take(rowsOf(await this.trx.raw(read.sql, read.bindings as Knex.RawBinding[])));
+    if (together.length === 0) return;
+    const sql = `SELECT ${together.map((read, i) => `(SELECT COALESCE(json_agg(q), '[]'::json) FROM (${read.sql}) q) AS r${i}`).join(', ')}`;
+    const [row] = rowsOf(await this.trx.raw(sql, together.flatMap((read) => read.bindings) as Knex.RawBinding[]));
+    together.forEach((read, i) => read.take(row[`r${i}`] as Row[]));
   }
 }
 
